@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Install, from Debian's packages, everything the build, the tests, the demo
+# and the benchmarks need. Idempotent: a second run installs nothing and only
+# prints the kernel versions in use. Debian 12 (bookworm), as root.
+#
+# Prints "kernel: <version>" for each guest kernel chosen; the rest of the
+# tooling reads build/kernels.txt, which this script writes.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+PKGS=(
+	build-essential bc flex bison libelf-dev kmod cpio
+	qemu-system-x86 busybox-static
+	chrony linuxptp
+	libnl-3-dev libnl-genl-3-dev libjson-c-dev libcurl4-openssl-dev pkg-config
+	dkms sparse clang llvm libclang-rt-14-dev
+	gnuplot-nox debootstrap python3 python3-yaml
+	linux-source-6.1 linux-source-6.12
+	linux-image-amd64 linux-headers-amd64
+)
+
+need_update=0
+stamp=/var/lib/apt/lists
+if [ -z "$(find "$stamp" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+	need_update=1
+fi
+
+apt_update() {
+	if [ "$need_update" = 1 ]; then
+		apt-get update -qq
+		need_update=0
+	fi
+}
+
+# The newest 6.12 kernel Debian 12 offers (bookworm-security carries it).
+apt_update
+k612=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9.]+\+deb12-amd64$' |
+	awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -1)
+if [ -z "$k612" ]; then
+	echo "deps: no linux-image-6.12.*+deb12-amd64 in the apt sources" >&2
+	exit 1
+fi
+PKGS+=("linux-image-$k612" "linux-headers-$k612")
+
+missing=()
+for p in "${PKGS[@]}"; do
+	if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
+		missing+=("$p")
+	fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	# Never let a kernel install try to run a bootloader or start services
+	# on the build machine (or in a chroot that has none).
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/ptp-unified-deps.log 2>&1 || {
+		tail -30 /tmp/ptp-unified-deps.log >&2
+		echo "deps: apt-get install failed (log: /tmp/ptp-unified-deps.log)" >&2
+		exit 1
+	}
+fi
+
+# linux-image-amd64 points at the current 6.1 ABI.
+k61=$(dpkg-query -W -f='${Depends}' linux-image-amd64 | grep -o 'linux-image-6\.1\.[^ ,]*' | head -1 | sed 's/^linux-image-//')
+
+mkdir -p build
+: >build/kernels.txt
+for k in "$k61" "$k612"; do
+	if [ ! -r "/boot/vmlinuz-$k" ] || [ ! -d "/usr/src/linux-headers-$k" ]; then
+		echo "deps: kernel $k is incomplete (image or headers missing)" >&2
+		exit 1
+	fi
+	echo "kernel: $k"
+	echo "$k" >>build/kernels.txt
+done
