@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# ptp_unified: the kernel module, phc-steer, their tests.
+#
+#   make                 module (for every kernel with headers) and userspace
+#   make check           every test (installs its dependencies first)
+#   make demo            the product end to end in a nested-KVM guest
+#   make KVER=6.1.0-56-amd64 modules    one kernel only (or KDIR=/path)
+#
+# When kbuild reads this directory (make -C $KDIR M=$PWD, as DKMS does) it
+# uses the Kbuild file, not this Makefile.
+
+BUILD   := $(CURDIR)/build
+CC      ?= gcc
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
+
+# Kernels to build against: KVER, else KDIR, else every kernel whose headers
+# are installed. Never `uname -r`: the build machine's kernel has no headers.
+ifneq ($(KDIR),)
+KERNELS := $(or $(KVER),custom)
+kdir_of = $(KDIR)
+else
+KERNELS := $(or $(KVER),$(patsubst /lib/modules/%/build,%,$(wildcard /lib/modules/*/build)))
+kdir_of = /lib/modules/$(1)/build
+endif
+
+KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h)
+KOS := $(foreach k,$(KERNELS),$(BUILD)/kmod/$(k)/ptp_unified.ko)
+
+SELFTEST_BINS := ptp_unified_test ptp_hold phc_pair
+SELFTEST_OUT := $(addprefix $(BUILD)/selftests/bin/,$(SELFTEST_BINS))
+
+LINUX_SRC_612 := /usr/src/linux-source-6.12.tar.xz
+
+.PHONY: all modules userspace selftests vm-images deps check demo lint linux-src clean
+
+all: modules userspace
+
+deps:
+	@scripts/deps.sh
+
+modules: $(KOS)
+
+# Each kernel gets its own copy of the sources: kbuild writes its objects next
+# to them, and two kernels' objects must not mix.
+$(BUILD)/kmod/%/ptp_unified.ko: $(KMOD_SRCS)
+	@rm -rf $(BUILD)/kmod/$*
+	@mkdir -p $(BUILD)/kmod/$*
+	@cp -r Kbuild kmod $(BUILD)/kmod/$*/
+	$(MAKE) -C $(call kdir_of,$*) M=$(BUILD)/kmod/$* W=1 modules
+
+userspace:
+	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace O=$(BUILD)/userspace; fi
+
+# What the tests and lint take from the kernel's own tree (kselftest headers,
+# checkpatch, the netlink spec tools) comes from Debian's linux-source at build
+# time, extracted under build/; none of it is part of this tree.
+LSRC := $(BUILD)/linux-src
+$(LSRC)/.stamp: | $(LINUX_SRC_612)
+	@mkdir -p $(LSRC)
+	tar -xJf $(LINUX_SRC_612) -C $(LSRC) --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch' \
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/kselftest_harness.h' \
+		'*/tools/net/ynl/*' '*/Documentation/netlink/*.yaml'
+	@touch $@
+
+selftests: $(SELFTEST_OUT)
+
+$(BUILD)/selftests/bin/%: selftests/%.c selftests/phc_find.h $(LSRC)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests -pthread $< -o $@
+
+vm-images: $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpio.gz)
+
+$(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
+		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh)
+	@mkdir -p $(dir $@)
+	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@
+
+linux-src: $(LSRC)/.stamp
+
+lint: linux-src
+	@scripts/lint.sh
+
+check:
+	@scripts/check.sh
+
+demo:
+	@scripts/demo.sh
+
+clean:
+	rm -rf $(BUILD)
+	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean O=$(BUILD)/userspace; fi

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel-version differences, kept in this one header so the rest of the
+ * module reads as if written for a single kernel. Supported: Debian 12's 6.1
+ * and 6.12 kernels, and everything in between.
+ */
+#ifndef PTPU_COMPAT_H
+#define PTPU_COMPAT_H
+
+#include <linux/ptp_clock_kernel.h>
+#include <linux/version.h>
+
+/*
+ * Linux 6.11 added ptp_system_timestamp.clockid: PTP_SYS_OFFSET_EXTENDED may
+ * then ask for system stamps from CLOCK_MONOTONIC or CLOCK_MONOTONIC_RAW.
+ * Before that, the stamps are always CLOCK_REALTIME.
+ */
+static inline clockid_t ptpu_sts_clockid(const struct ptp_system_timestamp *sts)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	return sts->clockid;
+#else
+	return CLOCK_REALTIME;
+#endif
+}
+
+#endif /* PTPU_COMPAT_H */

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ptp_unified: module entry. A platform device carries the clock and its
+ * knobs; every resource of the probe is devm-managed, so unloading is just
+ * unregistering the device.
+ */
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include "ptp_unified.h"
+
+static struct platform_device *ptpu_pdev;
+
+static int __init ptpu_probe(struct platform_device *pdev)
+{
+	struct ptpu_dev *pd;
+
+	pd = devm_kzalloc(&pdev->dev, sizeof(*pd), GFP_KERNEL);
+	if (!pd)
+		return -ENOMEM;
+
+	pd->dev = &pdev->dev;
+	mutex_init(&pd->lock);
+	seqcount_mutex_init(&pd->tb_seq, &pd->lock);
+	platform_set_drvdata(pdev, pd);
+
+	return ptpu_clock_register(pd);
+}
+
+static struct platform_driver ptpu_driver = {
+	.driver = {
+		.name = PTPU_NAME,
+	},
+};
+
+static int __init ptpu_init(void)
+{
+	/*
+	 * platform_create_bundle() fails when the probe fails, so a module
+	 * that loaded always serves a clock.
+	 */
+	ptpu_pdev = platform_create_bundle(&ptpu_driver, ptpu_probe, NULL, 0,
+					   NULL, 0);
+	return PTR_ERR_OR_ZERO(ptpu_pdev);
+}
+
+static void __exit ptpu_exit(void)
+{
+	platform_device_unregister(ptpu_pdev);
+	platform_driver_unregister(&ptpu_driver);
+}
+
+module_init(ptpu_init);
+module_exit(ptpu_exit);
+
+MODULE_DESCRIPTION("One PTP clock from the best of KVM, RTC and NTP time");
+MODULE_LICENSE("GPL");
