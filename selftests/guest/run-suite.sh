@@ -1,0 +1,201 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs inside a test guest (busybox). Prints TAP on stdout: one line per
+# check, the output of each check as "# " diagnostics.
+#
+# usage: run-suite.sh full|smoke tcg|nested
+suite=${1:-full}
+kind=${2:-tcg}
+B=/opt/ptpu
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+diag() { sed 's/^/# /'; }
+
+# Run one check: a shell function or a command. Its output becomes diagnostics.
+check() {
+	name=$1
+	shift
+	"$@" >/tmp/check.out 2>&1
+	rc=$?
+	diag </tmp/check.out
+	if [ $rc = 0 ]; then ok "$name"; else not_ok "$name (exit $rc)"; fi
+}
+
+# Run a kselftest binary and lift each of its results to the top level.
+check_kselftest() {
+	bin=$1
+	shift
+	"$B/$bin" "$@" >/tmp/ks.out 2>&1
+	rc=$?
+	sub_failed=0
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*)
+			ok "$bin: ${line#ok [0-9]* }" ;;
+		"not ok "*)
+			sub_failed=1
+			not_ok "$bin: ${line#not ok [0-9]* }" ;;
+		*)
+			echo "# $line" ;;
+		esac
+	done </tmp/ks.out
+	if [ $rc != 0 ] && [ $sub_failed = 0 ]; then
+		not_ok "$bin (exit $rc)"
+	fi
+}
+
+phc_dev() {
+	for d in /sys/class/ptp/ptp*; do
+		if [ "$(cat "$d/clock_name" 2>/dev/null)" = "ptp_unified" ]; then
+			echo "/dev/${d##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+t_load() {
+	modprobe ptp_unified || return 1
+	dev=$(phc_dev) || { echo "no clock_name ptp_unified after load"; return 1; }
+	echo "loaded, clock at $dev ($(cat /sys/class/ptp/${dev#/dev/}/clock_name))"
+}
+
+t_phc_ctl() {
+	dev=$(phc_dev) || return 1
+	out=$(phc_ctl "$dev" get) || { echo "$out"; return 1; }
+	echo "$out"
+	phc_s=$(echo "$out" | sed -n 's/.*clock time is \([0-9]*\)\..*/\1/p')
+	now=$(date +%s)
+	[ -n "$phc_s" ] || { echo "no time in phc_ctl output"; return 1; }
+	d=$((phc_s - now))
+	echo "phc_ctl time - date: ${d} s"
+	[ "$d" -ge -2 ] && [ "$d" -le 2 ]
+}
+
+# chronyd, not steering (-x), takes the clock as a refclock and selects it.
+t_chronyd() {
+	dev=$(phc_dev) || return 1
+	mkdir -p /var/lib/chrony /run/chrony
+	cat >/tmp/chrony.conf <<EOC
+refclock PHC $dev poll 0 dpoll -2 refid UNIF
+cmdport 0
+bindcmdaddress /
+pidfile /tmp/chronyd.pid
+EOC
+	start=$(cut -d' ' -f1 /proc/uptime)
+	chronyd -x -u root -d -f /tmp/chrony.conf >/tmp/chronyd.log 2>&1 &
+	pid=$!
+	i=0
+	while [ $i -lt 120 ] && kill -0 $pid 2>/dev/null; do
+		if grep -q "Selected source UNIF" /tmp/chronyd.log; then
+			end=$(cut -d' ' -f1 /proc/uptime)
+			kill $pid
+			wait $pid
+			cat /tmp/chronyd.log
+			echo "chronyd selected the clock after $(echo "$start $end" | awk '{printf "%.1f", $2 - $1}') s"
+			return 0
+		fi
+		sleep 1
+		i=$((i + 1))
+	done
+	kill $pid 2>/dev/null
+	cat /tmp/chronyd.log
+	echo "chronyd did not select the clock (waited $i s)"
+	return 1
+}
+
+# Unload and reload; every fifth cycle a reader holds the device open across
+# the rmmod and must then see ENODEV on its stale fd.
+t_load_cycles() {
+	cycles=${1:-50}
+	held=0
+	i=1
+	while [ $i -le "$cycles" ]; do
+		if [ $((i % 5)) = 0 ]; then
+			rm -f /tmp/hold.in
+			mkfifo /tmp/hold.in
+			"$B/ptp_hold" </tmp/hold.in >/tmp/hold.out 2>&1 &
+			hpid=$!
+			exec 3>/tmp/hold.in
+			w=0
+			while ! grep -q ready /tmp/hold.out && [ $w -lt 100 ]; do
+				sleep 0.1
+				w=$((w + 1))
+			done
+			grep -q ready /tmp/hold.out || { cat /tmp/hold.out; echo "cycle $i: holder not ready"; return 1; }
+			rmmod ptp_unified || { echo "cycle $i: rmmod with the device open failed"; return 1; }
+			echo go >&3
+			exec 3>&-
+			wait $hpid || { cat /tmp/hold.out; echo "cycle $i: stale fd did not get ENODEV"; return 1; }
+			held=$((held + 1))
+		else
+			rmmod ptp_unified || { echo "cycle $i: rmmod failed"; return 1; }
+		fi
+		modprobe ptp_unified || { echo "cycle $i: modprobe failed"; return 1; }
+		phc_dev >/dev/null || { echo "cycle $i: no clock after reload"; return 1; }
+		i=$((i + 1))
+	done
+	echo "$cycles load/unload cycles, $held with a reader holding the device open"
+}
+
+t_kvm_pair() {
+	modprobe ptp_kvm || return 1
+	"$B/phc_pair" ptp_unified "KVM virtual PTP" 1000
+}
+
+t_dmesg_clean() {
+	dmesg | tail -n +"$((dmesg_start + 1))" >/tmp/dmesg.new
+	if grep -E 'WARNING|BUG|Oops|general protection|refcount_t|list_add corruption|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected stall|rcu: INFO' /tmp/dmesg.new; then
+		echo "kernel log since the tests started has the lines above"
+		return 1
+	fi
+	echo "$(wc -l </tmp/dmesg.new) kernel log lines since the tests started, none bad"
+}
+
+# make demo: no verdicts, just what a person wants to see.
+demo() {
+	echo "Guest kernel $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+	modprobe ptp_kvm && echo "ptp_kvm loaded: the hypervisor's clock, read by paravirtual hypercall"
+	modprobe ptp_unified && echo "ptp_unified loaded: $(phc_dev) is clock_name \"$(cat /sys/class/ptp/$(phc_dev | cut -c6-)/clock_name)\""
+	echo
+	echo "Three clocks read side by side, five times a second apart:"
+	i=0
+	while [ $i -lt 5 ]; do
+		"$B/phc_pair" ptp_unified "KVM virtual PTP" 100 | sed 's/^/  /'
+		echo
+		sleep 1
+		i=$((i + 1))
+	done
+}
+
+if [ "$suite" = demo ]; then
+	demo
+	exit 0
+fi
+
+echo "TAP version 13"
+echo "# suite $suite in a $kind guest, kernel $(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+dmesg_start=$(dmesg | wc -l)
+
+check load t_load
+case $suite in
+full)
+	check_kselftest ptp_unified_test
+	check phc_ctl t_phc_ctl
+	check chronyd_refclock t_chronyd
+	check load_unload_50 t_load_cycles 50
+	;;
+smoke)
+	check_kselftest ptp_unified_test -t offsets_agree
+	check phc_ctl t_phc_ctl
+	check chronyd_refclock t_chronyd
+	;;
+esac
+[ "$kind" = nested ] && check ptp_kvm_side_by_side t_kvm_pair
+check dmesg_clean t_dmesg_clean
+echo "1..$n"
+echo "# suite done: $failed of $n failed"
