@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# make check: every test, from a clean machine. Installs the dependencies,
+# builds, lints, runs the userspace unit tests and bounded fuzzing, then the
+# guest tests: the full suite on the first kernel (TCG and nested KVM, L2 on
+# kvm-clock and on tsc) and a smoke run on every other kernel (TCG and nested).
+# Each check is one TAP line; the last line is the tally.
+#
+# Environment: CHECK_ONLY="lint unit fuzz guests" to run a subset (the default
+# is everything), FUZZ_SECONDS (default 60 per target).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+B=$top/build
+L=$B/check
+mkdir -p "$L"
+passed=0 failed=0 skipped=0
+only=${CHECK_ONLY:-lint unit fuzz guests}
+export FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+t0=$(date +%s)
+
+say() { echo "[$(($(date +%s) - t0))s] $*"; }
+
+# Count one TAP stream's top-level results into the tally, and show failures.
+tally_tap() {
+	local file=$1 what=$2 p f s
+	p=$(grep -cE '^ok [0-9]+' "$file" | tr -d ' ')
+	s=$(grep -E '^ok [0-9]+' "$file" | grep -ciE '# SKIP' | tr -d ' ')
+	f=$(grep -cE '^not ok [0-9]+' "$file" | tr -d ' ')
+	passed=$((passed + p - s))
+	skipped=$((skipped + s))
+	failed=$((failed + f))
+	grep -E '^not ok [0-9]+' "$file" | sed "s/^/  FAIL $what: /"
+	say "$what: $((p - s)) passed, $f failed, $s skipped"
+}
+
+# A step that is one check: pass or fail by its exit status.
+step() {
+	local name=$1 log=$L/$1.log
+	shift
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		say "PASS $name"
+	else
+		failed=$((failed + 1))
+		say "FAIL $name (log: $log)"
+		tail -n 25 "$log" | sed 's/^/    /'
+		return 1
+	fi
+}
+
+# A step whose output is TAP: every line counts.
+tap_step() {
+	local name=$1 log=$L/$1.tap
+	shift
+	"$@" >"$log" 2>&1
+	local rc=$?
+	tally_tap "$log" "$name"
+	if [ $rc != 0 ] && ! grep -qE '^not ok [0-9]+' "$log"; then
+		failed=$((failed + 1))
+		say "FAIL $name exited $rc without a failed test (log: $log)"
+		tail -n 25 "$log" | sed 's/^/    /'
+	fi
+}
+
+finish() {
+	say "make check took $(($(date +%s) - t0))s"
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" = 0 ]
+	exit
+}
+
+if ! step deps scripts/deps.sh; then
+	finish
+fi
+mapfile -t kernels <"$B/kernels.txt"
+say "kernels: ${kernels[*]} (full suite on ${kernels[0]})"
+
+if ! step build make -j2 modules userspace selftests vm-images linux-src; then
+	finish
+fi
+
+case " $only " in *" lint "*)
+	tap_step lint env KERNELS="${kernels[*]}" scripts/lint.sh ;;
+esac
+
+case " $only " in *" unit "*)
+	[ -f selftests/unit/Makefile ] && tap_step unit-arbiter make -s -C selftests/unit run
+	[ -f userspace/Makefile ] && tap_step unit-userspace make -s -C userspace test O="$B/userspace"
+	;;
+esac
+
+case " $only " in *" fuzz "*)
+	[ -f selftests/fuzz/Makefile ] && tap_step fuzz-arbiter make -s -C selftests/fuzz run
+	[ -f userspace/Makefile ] && tap_step fuzz-userspace make -s -C userspace fuzz O="$B/userspace"
+	;;
+esac
+
+# One guest run: its TAP is tallied; a guest that hangs or dies is a failure.
+guest() {
+	local name=$1
+	shift
+	local out=$B/guests/$name
+	if selftests/vm/run-guest.sh --out "$out" "$@" >"$L/guest-$name.log" 2>&1; then
+		tally_tap "$out/tap.txt" "guest $name"
+		say "$(tail -1 "$L/guest-$name.log")"
+	else
+		[ -s "$out/tap.txt" ] && tally_tap "$out/tap.txt" "guest $name"
+		failed=$((failed + 1))
+		say "FAIL guest $name did not finish"
+		sed 's/^/    /' "$L/guest-$name.log"
+	fi
+}
+
+case " $only " in *" guests "*)
+	k=${kernels[0]}
+	guest "tcg-$k" --kernel "$k" --kind tcg --suite full --timeout 900
+	guest "kvm-$k" --kernel "$k" --kind nested --suite full --timeout 1200
+	for k in "${kernels[@]:1}"; do
+		guest "tcg-$k-smoke" --kernel "$k" --kind tcg --suite smoke --timeout 600
+		guest "kvm-$k-smoke" --kernel "$k" --kind nested --suite smoke --timeout 900
+	done
+	;;
+esac
+
+finish

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Kernel-code lint, each check a TAP line:
+#   checkpatch --strict on kmod/ (zero errors, warnings and checks; the compat
+#   header alone may use LINUX_VERSION_CODE, whose version tests checkpatch
+#   also flags as CONSTANT_COMPARISON), and for every kernel with headers a
+#   fresh build with sparse (C=2) and W=1 that must print no warning.
+# Needs build/linux-src (make linux-src).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+B=$top/build
+CP=$B/linux-src/scripts/checkpatch.pl
+n=0 failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+
+echo "TAP version 13"
+cp_args=(--strict --no-tree --quiet --show-types)
+files=$(ls kmod/*.c kmod/*.h | grep -v '^kmod/compat.h$')
+if out=$(perl "$CP" "${cp_args[@]}" -f $files 2>&1) &&
+	out2=$(perl "$CP" "${cp_args[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h 2>&1); then
+	ok "checkpatch --strict kmod/ ($(echo $files kmod/compat.h | wc -w) files)"
+else
+	echo "$out" "${out2:-}" | sed 's/^/# /'
+	not_ok "checkpatch --strict kmod/"
+fi
+
+kernels=${KERNELS:-$(cd /lib/modules && ls -d */build 2>/dev/null | sed 's,/build$,,')}
+for k in $kernels; do
+	d=$B/lint/$k
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -r Kbuild kmod "$d/"
+	log=$d/build.log
+	if make -C "/lib/modules/$k/build" M="$d" W=1 C=2 modules >"$log" 2>&1; then
+		if grep -E 'warning:|error:|: sparse: ' "$log" >/dev/null; then
+			grep -E 'warning:|error:|: sparse: ' "$log" | sed 's/^/# /'
+			not_ok "W=1 + sparse clean on $k"
+		else
+			ok "W=1 + sparse clean on $k ($(grep -c '  CHECK' "$log") files checked)"
+		fi
+	else
+		tail -20 "$log" | sed 's/^/# /'
+		not_ok "build with W=1 C=2 on $k"
+	fi
+done
+echo "1..$n"
+[ $failed = 0 ]
