@@ -22,40 +22,40 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64
 )
 
-need_update=0
-stamp=/var/lib/apt/lists
-if [ -z "$(find "$stamp" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
-	need_update=1
-fi
-
-apt_update() {
-	if [ "$need_update" = 1 ]; then
-		apt-get update -qq
-		need_update=0
-	fi
+installed() {
+	dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed
 }
-
-# The newest 6.12 kernel Debian 12 offers (bookworm-security carries it).
-apt_update
-k612=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9.]+\+deb12-amd64$' |
-	awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -1)
-if [ -z "$k612" ]; then
-	echo "deps: no linux-image-6.12.*+deb12-amd64 in the apt sources" >&2
-	exit 1
-fi
-PKGS+=("linux-image-$k612" "linux-headers-$k612")
 
 missing=()
 for p in "${PKGS[@]}"; do
-	if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
-		missing+=("$p")
-	fi
+	installed "$p" || missing+=("$p")
 done
+
+# The 6.12 kernel: the newest installed one, else the newest Debian 12 offers
+# (bookworm-security carries it). Looking that up needs fresh package lists,
+# and so does installing anything: a machine that has everything needs no
+# network at all.
+k612=$(dpkg-query -W -f='${db:Status-Status} ${Package}\n' 'linux-image-6.12.*+deb12-amd64' 2>/dev/null |
+	awk '$1 == "installed" {print $2}' | sed 's/^linux-image-//' | sort -V | tail -1)
+if [ -n "$k612" ] && ! installed "linux-headers-$k612"; then
+	missing+=("linux-headers-$k612")
+fi
+if [ "${#missing[@]}" -gt 0 ] || [ -z "$k612" ]; then
+	echo "deps: updating package lists"
+	apt-get update -qq
+fi
+if [ -z "$k612" ]; then
+	k612=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9.]+\+deb12-amd64$' |
+		awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -1)
+	if [ -z "$k612" ]; then
+		echo "deps: no linux-image-6.12.*+deb12-amd64 in the apt sources" >&2
+		exit 1
+	fi
+	missing+=("linux-image-$k612" "linux-headers-$k612")
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
 	echo "deps: installing ${missing[*]}"
-	# Never let a kernel install try to run a bootloader or start services
-	# on the build machine (or in a chroot that has none).
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/ptp-unified-deps.log 2>&1 || {
 		tail -30 /tmp/ptp-unified-deps.log >&2
