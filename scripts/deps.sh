@@ -36,7 +36,7 @@ done
 # and so does installing anything: a machine that has everything needs no
 # network at all.
 k612=$(dpkg-query -W -f='${db:Status-Status} ${Package}\n' 'linux-image-6.12.*+deb12-amd64' 2>/dev/null |
-	awk '$1 == "installed" {print $2}' | sed 's/^linux-image-//' | sort -V | tail -1)
+	awk '$1 == "installed" {print $2}' | sed 's/^linux-image-//' | sort -V | tail -1 || true)
 if [ -n "$k612" ] && ! installed "linux-headers-$k612"; then
 	missing+=("linux-headers-$k612")
 fi
