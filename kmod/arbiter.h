@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The best-source arbiter of ptp_unified: plain C shared by the kernel module
+ * and the userspace unit tests and fuzzers (integer maths only, no kernel
+ * headers beyond ptpu_types.h, all state in caller-provided structs).
+ *
+ * Time base: every time is an s64 count of nanoseconds. "raw" is the guest's
+ * CLOCK_MONOTONIC_RAW; "ref" is UTC. A source sample says "at raw time
+ * raw_ns, UTC was ref_ns +/- bound_ns". The arbiter turns the samples of all
+ * sources into one linear model of UTC against raw (struct ptpu_model) that
+ * never runs backwards, only steps on a declared disruption (or once, at the
+ * first synchronisation of an unsynchronised seed), and always publishes an
+ * honest error bound.
+ *
+ * The arbiter takes no locks: callers serialise every call with one lock.
+ */
+#ifndef PTPU_ARBITER_H
+#define PTPU_ARBITER_H
+
+#include "ptpu_types.h"
+
+#define PTPU_MAX_SOURCES	16
+/* Source names: at most 15 characters plus the NUL. */
+#define PTPU_NAME_LEN		16
+/* Samples kept per source for its offset/frequency fit. */
+#define PTPU_HIST_LEN		16
+
+/* Bounds are u64 but never exceed this, so they also fit an s64. */
+#define PTPU_BOUND_MAX		((u64)S64_MAX)
+/* Largest sample bound accepted (1000 s); larger is not a measurement. */
+#define PTPU_SAMPLE_BOUND_MAX	(1000ULL * PTPU_NSEC_PER_SEC)
+
+/* Knob defaults (struct ptpu_arbiter_config) and the ranges accepted. */
+#define PTPU_DEFAULT_MAX_DRIFT_PPB	50000U		/* 50 ppm */
+#define PTPU_DEFAULT_SLEW_LIMIT_PPB	500000U		/* 500 ppm */
+#define PTPU_DEFAULT_HYSTERESIS_PCT	20U
+#define PTPU_DEFAULT_STEP_THRESHOLD_NS	(100ULL * 1000 * 1000)	/* 100 ms */
+#define PTPU_DEFAULT_STALE_NS		(300ULL * PTPU_NSEC_PER_SEC)
+
+#define PTPU_MAX_DRIFT_PPB_MAX		1000000U	/* 1000 ppm */
+#define PTPU_SLEW_LIMIT_PPB_MIN		1000U		/* 1 ppm */
+#define PTPU_SLEW_LIMIT_PPB_MAX		100000000U	/* 10 % */
+#define PTPU_HYSTERESIS_PCT_MAX		90U
+#define PTPU_STEP_THRESHOLD_NS_MIN	(1000ULL * 1000)			/* 1 ms */
+#define PTPU_STEP_THRESHOLD_NS_MAX	(1000ULL * PTPU_NSEC_PER_SEC)
+#define PTPU_STALE_NS_MIN		(1ULL * PTPU_NSEC_PER_SEC)
+#define PTPU_STALE_NS_MAX		(86400ULL * PTPU_NSEC_PER_SEC)
+
+/**
+ * struct ptpu_arbiter_config - arbiter knobs; may change between any calls
+ * @max_drift_ppb: largest frequency error assumed for an extrapolated
+ *	estimate, in ppb (raw oscillator wander plus estimation error): every
+ *	source bound and the free-running output bound grow at least this fast
+ *	with age. Default 50000 (50 ppm), range 0..1000000.
+ * @slew_limit_ppb: largest rate, in ppb, at which the output corrects a
+ *	remaining offset (on a change of source or of estimate). Default
+ *	500000 (500 ppm), range 1000..100000000.
+ * @hysteresis_pct: a challenger replaces the selected source only when its
+ *	score (its bound, with the age term taken at no less than its mean
+ *	sample interval) is smaller by this many percent. Default 20, range
+ *	0..90.
+ * @step_threshold_ns: a sample that deviates from its source's prediction
+ *	and from the output by more than this is a suspected jump (VM pause,
+ *	restore, migration). Default 100 ms, range 1 ms..1000 s.
+ * @stale_ns: a source whose newest sample is older than this is lost (not
+ *	selectable); also the span of history a fit uses. Default 300 s,
+ *	range 1 s..1 day. Set it to a few poll intervals of the slowest source.
+ */
+struct ptpu_arbiter_config {
+	u32 max_drift_ppb;
+	u32 slew_limit_ppb;
+	u32 hysteresis_pct;
+	u64 step_threshold_ns;
+	u64 stale_ns;
+};
+
+enum ptpu_class {
+	PTPU_CLASS_KVM,
+	PTPU_CLASS_RTC,
+	PTPU_CLASS_NTP,
+	PTPU_CLASS_PHC,
+	PTPU_CLASS_OTHER,
+	PTPU_CLASS_COUNT,
+};
+
+/* Leap indicator, as in NTP. */
+#define PTPU_LEAP_NONE	0
+#define PTPU_LEAP_INS	1	/* the last minute of the day has 61 s */
+#define PTPU_LEAP_DEL	2	/* the last minute of the day has 59 s */
+#define PTPU_LEAP_ALARM	3	/* unsynchronised: such samples are refused */
+
+/**
+ * struct ptpu_sample - one measurement of a source
+ * @raw_ns: local CLOCK_MONOTONIC_RAW time of the measurement
+ * @ref_ns: UTC at @raw_ns. For PTPU_CLASS_RTC: the whole second the RTC
+ *	ticked to at @raw_ns (its sub-second phase is unknown to the source).
+ * @bound_ns: error bound of the pair (for the RTC: of the edge timing);
+ *	1..PTPU_SAMPLE_BOUND_MAX
+ * @leap: PTPU_LEAP_NONE, _INS or _DEL
+ * @stratum: informational, reported back in the source status
+ */
+struct ptpu_sample {
+	s64 raw_ns;
+	s64 ref_ns;
+	u64 bound_ns;
+	u8 leap;
+	u8 stratum;
+};
+
+/* struct ptpu_model.flags */
+#define PTPU_MODEL_SYNCED	BIT(0)	/* a source is selected */
+#define PTPU_MODEL_FREERUN	BIT(1)	/* was synced, no source now */
+#define PTPU_MODEL_NO_MAJORITY	BIT(2)	/* synced, but sources disagree */
+#define PTPU_MODEL_LEAP_INS	BIT(3)	/* selected source announces +1 s */
+#define PTPU_MODEL_LEAP_DEL	BIT(4)	/* selected source announces -1 s */
+
+/**
+ * struct ptpu_model - the published output clock, a line in raw time
+ * @raw0: anchor, raw ns
+ * @ref0: UTC ns at @raw0
+ * @freq: fractional frequency against raw, in 2^-32 units
+ *	(T(raw) = ref0 + d + d * freq / 2^32, d = raw - raw0)
+ * @bound0: error bound at @raw0, ns (<= PTPU_BOUND_MAX)
+ * @drift_ppb: growth of the bound per ns of |d|, in ppb
+ * @flags: PTPU_MODEL_*
+ *
+ * Readers evaluate it with ptpu_model_time() and ptpu_model_bound(); the
+ * module copies it under a seqcount.
+ */
+struct ptpu_model {
+	s64 raw0;
+	s64 ref0;
+	s64 freq;
+	u64 bound0;
+	u32 drift_ppb;
+	u32 flags;
+};
+
+/**
+ * ptpu_model_time() - evaluate a model: UTC at a raw time
+ * @m:		the model
+ * @raw:	raw time, ns
+ *
+ * The arithmetic is 128-bit and saturates only at the end, so the result is
+ * non-decreasing in @raw for every frequency the arbiter publishes
+ * (|freq| < 2^31, a rate of at least 0.5).
+ *
+ * Return: UTC ns, saturated to the s64 range.
+ */
+static inline s64 ptpu_model_time(const struct ptpu_model *m, s64 raw)
+{
+	__int128_t d = (__int128_t)raw - m->raw0;
+	__int128_t t = (__int128_t)m->ref0 + d + ((d * m->freq) >> 32);
+
+	if (t > S64_MAX)
+		return S64_MAX;
+	if (t < S64_MIN)
+		return S64_MIN;
+	return (s64)t;
+}
+
+/**
+ * ptpu_ppb_of() - ns * ppb / 1e9, rounded up, saturated
+ * @ns:		a duration
+ * @ppb:	a rate in parts per billion
+ *
+ * Two 64-bit divisions by a constant instead of a 128-bit one, which the
+ * kernel does not have.
+ *
+ * Return: the product, at most PTPU_BOUND_MAX.
+ */
+static inline u64 ptpu_ppb_of(u64 ns, u32 ppb)
+{
+	u64 sec = ns / PTPU_NSEC_PER_SEC, rem = ns % PTPU_NSEC_PER_SEC, hi;
+
+	if (__builtin_mul_overflow(sec, (u64)ppb, &hi) || hi > PTPU_BOUND_MAX)
+		return PTPU_BOUND_MAX;
+	hi += (rem * ppb + PTPU_NSEC_PER_SEC - 1) / PTPU_NSEC_PER_SEC;
+	return hi > PTPU_BOUND_MAX ? PTPU_BOUND_MAX : hi;
+}
+
+/**
+ * ptpu_model_bound() - evaluate a model's error bound at a raw time
+ * @m:		the model
+ * @raw:	raw time, ns
+ *
+ * Return: bound0 + |raw - raw0| * drift_ppb / 1e9 ns, at most
+ * PTPU_BOUND_MAX (so it is never negative as an s64).
+ */
+static inline u64 ptpu_model_bound(const struct ptpu_model *m, s64 raw)
+{
+	u64 ad = raw >= m->raw0 ? (u64)raw - (u64)m->raw0 : (u64)m->raw0 - (u64)raw;
+	u64 b = ptpu_uadd_sat(m->bound0, ptpu_ppb_of(ad, m->drift_ppb));
+
+	return b > PTPU_BOUND_MAX ? PTPU_BOUND_MAX : b;
+}
+
+/**
+ * struct ptpu_source_config - per-source knobs
+ * @enabled: the source may be selected and takes part in disruption votes
+ *	(a disabled source is still estimated and reported)
+ * @prefer: a surviving (not falseticker, not stale) preferred source wins
+ *	over every non-preferred one
+ * @priority: higher wins among sources whose bounds are within the
+ *	hysteresis margin of the best
+ */
+struct ptpu_source_config {
+	bool enabled;
+	bool prefer;
+	u32 priority;
+};
+
+/* struct ptpu_events.mask */
+#define PTPU_EV_SELECTION	BIT(0)	/* selected source changed */
+#define PTPU_EV_DISRUPTION	BIT(1)	/* disruption declared (also STEP) */
+#define PTPU_EV_STEP		BIT(2)	/* output stepped by step_ns */
+#define PTPU_EV_LOST		BIT(3)	/* sources in @lost went stale */
+#define PTPU_EV_FALSETICKERS	BIT(4)	/* falseticker set changed */
+#define PTPU_EV_STATE		BIT(5)	/* enum ptpu_state changed */
+#define PTPU_EV_CALIBRATION	BIT(6)	/* an RTC's phase calibration changed */
+
+/**
+ * struct ptpu_events - what happened during one arbiter call
+ * @mask: PTPU_EV_*
+ * @lost: bit i set: source i went stale during the call (reported once)
+ * @step_ns: signed size of the output step when PTPU_EV_STEP is set
+ */
+struct ptpu_events {
+	u32 mask;
+	u32 lost;
+	s64 step_ns;
+};
+
+enum ptpu_state {
+	PTPU_STATE_UNSYNCED,	/* running on the seed, never synchronised */
+	PTPU_STATE_SYNCED,	/* following a source chosen by a majority */
+	PTPU_STATE_NO_MAJORITY,	/* following a source, no agreeing majority */
+	PTPU_STATE_FREERUN,	/* was synchronised, no usable source now */
+};
+
+/* One entry of a source's history: an effective sample. */
+struct ptpu_hist {
+	s64 raw;
+	s64 off;	/* effective ref - raw (RTC: phase applied) */
+	u64 bound;	/* the sample's own bound */
+};
+
+/*
+ * Per-source state. Private to arbiter.c: it is here only so that callers
+ * can allocate struct ptpu_arbiter.
+ */
+struct ptpu_source {
+	char name[PTPU_NAME_LEN];
+	u8 cls;
+	bool used;
+	struct ptpu_source_config cfg;
+
+	struct ptpu_hist hist[PTPU_HIST_LEN];	/* oldest first */
+	u32 count;
+	s64 last_raw;		/* newest accepted sample, kept or pending */
+	bool has_last;
+	u8 leap;
+	u8 stratum;
+
+	struct ptpu_model est;	/* fit: UTC vs raw, bound and its growth */
+	u64 jitter;		/* RMS of the fit residuals */
+	u64 score_base;		/* selection score without age growth */
+	u64 interval;		/* mean sample spacing */
+	u64 uf;			/* frequency uncertainty of the fit, ppb */
+	s64 freq_prior;		/* last fitted frequency, kept over resets */
+	u64 prior_uf;		/* its uncertainty, ppb */
+	bool has_prior;
+
+	bool lost;
+	bool withdrawn;		/* its owner says it has no time now */
+	bool falseticker;
+	s64 cur_est;		/* estimate and bound at the last selection */
+	u64 cur_bound;
+
+	struct ptpu_hist post;	/* newest sample after a suspected jump */
+	bool has_post;
+
+	/* PTPU_CLASS_RTC: phase = UTC - RTC reading at a second edge */
+	bool calibrated;
+	s64 phase;
+	u64 cal_err;
+	u32 cal_n;
+	s64 cal_sum;
+	s64 cal_min;
+	s64 cal_max;
+	u64 cal_mbound;
+};
+
+/* A suspected jump waiting for the other sources' verdict. */
+struct ptpu_jump {
+	bool active;
+	bool precise;	/* suspect's bound well below the step threshold */
+	bool rtc;	/* suspect is a calibrated RTC */
+	bool phase;	/* ... that moved by less than 1 s: maybe a phase reset */
+	u32 src;
+	s64 raw;	/* raw time of the suspect sample */
+	s64 shift;	/* its deviation from its own prediction */
+	u64 tol;	/* the bound of that deviation */
+	u32 heard;	/* sources with a post-jump sample not contradicting */
+	u32 agreed;	/* ... that saw the same shift */
+};
+
+/*
+ * The whole arbiter state, private to arbiter.c like struct ptpu_source:
+ * allocate it (about 10 KiB, e.g. inside a kzalloc'd device struct) and
+ * use only the functions below.
+ */
+struct ptpu_arbiter {
+	struct ptpu_arbiter_config cfg;
+	struct ptpu_model model;
+	struct ptpu_source src[PTPU_MAX_SOURCES];
+	struct ptpu_jump jump;
+	s64 now;
+	s64 base_freq;		/* freq of the last selected source */
+	u32 base_drift;		/* its bound growth, ppb */
+	int selected;
+	enum ptpu_state state;
+	bool ever_synced;
+	bool settled;		/* output bound was once below the threshold */
+	bool no_majority;
+	bool force_step;
+	s64 step_hint;		/* shift of the last declared jump */
+	u64 step_tol;		/* and its bound */
+	u32 candidates;
+	u32 falsetickers;
+	u64 disruptions;
+	u64 steps;
+	s64 last_step_raw;
+	s64 last_step_ns;
+};
+
+/**
+ * struct ptpu_source_status - a source as seen at one raw time
+ * @name: registered name
+ * @cls: enum ptpu_class
+ * @cfg: its knobs
+ * @available: has an estimate and is not stale
+ * @selected: the output follows it
+ * @falseticker: outside the majority's intersection at the last selection
+ * @suspect: its last sample is a suspected jump awaiting confirmation
+ * @calibrated: RTC only: its phase is known, it has a small bound
+ * @leap: leap indicator of its newest sample
+ * @stratum: stratum of its newest sample
+ * @samples: samples in its history
+ * @offset_ns: its estimate minus the output, at the raw time asked
+ * @bound_ns: its bound at that time (PTPU_BOUND_MAX without estimate)
+ * @jitter_ns: RMS of its fit residuals
+ * @age_ns: raw time asked minus its newest sample's raw time (-1: none)
+ * @freq_ppb: its frequency against raw
+ */
+struct ptpu_source_status {
+	char name[PTPU_NAME_LEN];
+	enum ptpu_class cls;
+	struct ptpu_source_config cfg;
+	bool available;
+	bool selected;
+	bool falseticker;
+	bool suspect;
+	bool calibrated;
+	u8 leap;
+	u8 stratum;
+	u32 samples;
+	s64 offset_ns;
+	u64 bound_ns;
+	u64 jitter_ns;
+	s64 age_ns;
+	s64 freq_ppb;
+};
+
+/**
+ * struct ptpu_status - the arbiter as seen at one raw time
+ * @selected: index of the selected source, or -1
+ * @state: enum ptpu_state
+ * @candidates: bit mask of the sources that took part in the last selection
+ * @falsetickers: bit mask of the sources it rejected
+ * @jump_pending: a suspected jump awaits confirmation
+ * @settled: the output bound has once been below the step threshold; until
+ *	then the output steps to its selected source instead of slewing
+ * @disruptions: disruptions declared since init
+ * @steps: output steps since init (disruptions plus the initial sync)
+ * @last_step_raw: raw time of the last step (0: none)
+ * @last_step_ns: signed size of the last step
+ * @time_ns: output time at the raw time asked
+ * @bound_ns: output bound at that time
+ */
+struct ptpu_status {
+	int selected;
+	enum ptpu_state state;
+	u32 candidates;
+	u32 falsetickers;
+	bool jump_pending;
+	bool settled;
+	u64 disruptions;
+	u64 steps;
+	s64 last_step_raw;
+	s64 last_step_ns;
+	s64 time_ns;
+	u64 bound_ns;
+};
+
+void ptpu_arbiter_default_config(struct ptpu_arbiter_config *cfg);
+int ptpu_arbiter_init(struct ptpu_arbiter *arb,
+		      const struct ptpu_arbiter_config *cfg,
+		      const struct ptpu_model *seed, s64 now_raw);
+int ptpu_arbiter_set_config(struct ptpu_arbiter *arb,
+			    const struct ptpu_arbiter_config *cfg);
+
+int ptpu_arbiter_register(struct ptpu_arbiter *arb, const char *name,
+			  enum ptpu_class cls);
+int ptpu_arbiter_find(const struct ptpu_arbiter *arb, const char *name);
+int ptpu_arbiter_unregister(struct ptpu_arbiter *arb, int idx, s64 now_raw,
+			    struct ptpu_events *ev);
+int ptpu_arbiter_source_config(struct ptpu_arbiter *arb, int idx,
+			       const struct ptpu_source_config *sc,
+			       s64 now_raw, struct ptpu_events *ev);
+
+int ptpu_arbiter_withdraw(struct ptpu_arbiter *arb, int idx, s64 now_raw,
+			  struct ptpu_events *ev);
+int ptpu_arbiter_sample(struct ptpu_arbiter *arb, int idx,
+			const struct ptpu_sample *smp, s64 now_raw,
+			struct ptpu_events *ev);
+void ptpu_arbiter_tick(struct ptpu_arbiter *arb, s64 now_raw,
+		       struct ptpu_events *ev);
+
+const struct ptpu_model *ptpu_arbiter_model(const struct ptpu_arbiter *arb);
+void ptpu_arbiter_status(const struct ptpu_arbiter *arb, s64 now_raw,
+			 struct ptpu_status *st);
+int ptpu_arbiter_source_status(const struct ptpu_arbiter *arb, int idx,
+			       s64 now_raw, struct ptpu_source_status *st);
+
+#endif /* PTPU_ARBITER_H */
