@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * phc-steer: keep CLOCK_REALTIME on a PTP hardware clock (the ptp_unified
+ * clock by default) and sample NTP servers for it.
+ *
+ *   phc-steer [steer] [OPTIONS]   steer (the daemon)
+ *   phc-steer read [DEVICE]       one PHC reading
+ *   phc-steer ntp-probe SERVER    one NTP exchange
+ *
+ * Exit codes: see exit_codes.h and phc-steer.8.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "evloop.h"
+#include "exit_codes.h"
+#include "feed.h"
+#include "log.h"
+#include "ntp_client.h"
+#include "steer.h"
+#include "sysoff.h"
+
+#ifndef PHC_STEER_VERSION
+#define PHC_STEER_VERSION "unknown"
+#endif
+
+#define REPORT_INTERVAL_S 600.0
+
+static int cmd_read(const struct cli *cli)
+{
+	struct sysoff_reading r;
+	struct json_object *o;
+	char err[PATH_MAX + 200];
+	struct phc phc;
+	int ret;
+
+	if (phc_open(&phc, cli->cfg.device[0] ? cli->cfg.device : NULL,
+		     cli->cfg.samples, err, sizeof(err))) {
+		fprintf(stderr, "phc-steer: %s\n", err);
+		return EXIT_DEVICE;
+	}
+	ret = sysoff_read(&phc, &r);
+	if (ret) {
+		fprintf(stderr, "phc-steer: %s: reading the clock failed: %s\n",
+			phc.path, strerror(-ret));
+		phc_close(&phc);
+		return EXIT_RUNTIME;
+	}
+	if (cli->cfg.json) {
+		o = json_object_new_object();
+		json_object_object_add(o, "device", json_object_new_string(phc.path));
+		json_object_object_add(o, "method", json_object_new_string(
+						   sysoff_method_name(r.method)));
+		json_object_object_add(o, "offset_ns", json_object_new_int64(r.offset_ns));
+		json_object_object_add(o, "delay_ns", json_object_new_int64(r.delay_ns));
+		json_object_object_add(o, "phc_ns", json_object_new_int64(r.phc_ns));
+		json_object_object_add(o, "realtime_ns",
+				       json_object_new_int64(r.realtime_ns));
+		if (r.has_monoraw)
+			json_object_object_add(o, "monoraw_ns",
+					       json_object_new_int64(r.monoraw_ns));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else {
+		printf("%s method %s offset %lld delay %lld phc %lld realtime %lld",
+		       phc.path, sysoff_method_name(r.method), (long long)r.offset_ns,
+		       (long long)r.delay_ns, (long long)r.phc_ns,
+		       (long long)r.realtime_ns);
+		if (r.has_monoraw)
+			printf(" monoraw %lld", (long long)r.monoraw_ns);
+		putchar('\n');
+	}
+	phc_close(&phc);
+	return EXIT_OK;
+}
+
+struct probe {
+	struct evloop *loop;
+	struct phc phc;
+	bool have_phc;
+};
+
+static int probe_pair(void *arg, struct rt_raw_pair *pair)
+{
+	struct probe *p = arg;
+
+	return sysoff_rt_raw_pair(p->have_phc ? &p->phc : NULL, pair);
+}
+
+static void probe_outcome(void *arg, const char *server,
+			  const struct ntp_outcome *o)
+{
+	struct probe *p = arg;
+
+	switch (o->kind) {
+	case NTP_OUTCOME_SAMPLE:
+		evloop_stop(p->loop, EXIT_OK);
+		break;
+	case NTP_OUTCOME_REJECTED:
+		/* Not a reply to our request: the real one may still come. */
+		if (o->verdict == NTP_BAD_ORIGIN)
+			break;
+		/* fall through */
+	default:
+		fprintf(stderr, "phc-steer: ntp-probe %s: %s\n", server, o->message);
+		evloop_stop(p->loop, EXIT_RUNTIME);
+		break;
+	}
+}
+
+static int cmd_ntp_probe(const struct cli *cli)
+{
+	struct ntp_client_opts opts = {
+		/* One exchange: the next poll would come after the timeout. */
+		.poll_s = cli->timeout_s + 3600,
+		.timeout_s = cli->timeout_s,
+		.report_interval_s = REPORT_INTERVAL_S,
+		.burst_interval_s = NTP_IBURST_INTERVAL_S,
+	};
+	struct ntp_server_cfg server;
+	struct ntp_client *client;
+	struct probe p = { 0 };
+	char err[PATH_MAX + 200];
+	struct feed *feed;
+	struct log log;
+	int code;
+
+	if (ntp_server_parse(cli->server, &server)) {
+		fprintf(stderr,
+			"phc-steer: ntp-probe: '%s' is not HOST, HOST:PORT or [ADDRESS]:PORT\n",
+			cli->server);
+		return EXIT_USAGE;
+	}
+	if (cli->cfg.device[0]) {
+		if (phc_open(&p.phc, cli->cfg.device, cli->cfg.samples, err,
+			     sizeof(err))) {
+			fprintf(stderr, "phc-steer: %s\n", err);
+			return EXIT_DEVICE;
+		}
+		p.have_phc = true;
+	}
+	log_init(&log, stdout, cli->cfg.json);
+	p.loop = evloop_create();
+	feed = feed_print_create(&log);
+	if (!p.loop || !feed) {
+		fprintf(stderr, "phc-steer: out of memory\n");
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	client = ntp_client_create(p.loop, &log, feed, &server, 1, &opts,
+				   probe_pair, &p);
+	if (!client) {
+		fprintf(stderr, "phc-steer: out of memory\n");
+		code = EXIT_RUNTIME;
+		goto out;
+	}
+	ntp_client_set_observer(client, probe_outcome, &p);
+	evloop_catch_signals(p.loop);
+	code = evloop_run(p.loop);
+	if (code < 0) {
+		fprintf(stderr, "phc-steer: event loop: %s\n", strerror(-code));
+		code = EXIT_RUNTIME;
+	}
+	ntp_client_destroy(client);
+out:
+	feed_destroy(feed);
+	evloop_destroy(p.loop);
+	if (p.have_phc)
+		phc_close(&p.phc);
+	return code;
+}
+
+static int cmd_steer(const struct cli *cli)
+{
+	struct ntp_client_opts opts = {
+		.poll_s = cli->cfg.ntp_poll_s,
+		.timeout_s = 2.0,
+		.report_interval_s = REPORT_INTERVAL_S,
+		.burst_interval_s = NTP_IBURST_INTERVAL_S,
+	};
+	struct ntp_client *client = NULL;
+	struct feed *feed = NULL;
+	char err[PATH_MAX + 200];
+	struct steer *st = NULL;
+	struct evloop *loop;
+	struct log log;
+	int code;
+
+	log_init(&log, stdout, cli->cfg.json);
+	loop = evloop_create();
+	if (!loop || evloop_catch_signals(loop)) {
+		fprintf(stderr, "phc-steer: cannot set up the event loop\n");
+		evloop_destroy(loop);
+		return EXIT_RUNTIME;
+	}
+	st = steer_create(&cli->cfg, loop, &log, &code, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "phc-steer: %s\n", err);
+		evloop_destroy(loop);
+		return code;
+	}
+	if (cli->cfg.n_servers) {
+		feed = feed_print_create(&log);
+		client = feed ? ntp_client_create(loop, &log, feed, cli->cfg.servers,
+						  cli->cfg.n_servers, &opts,
+						  steer_rt_raw_pair, st) :
+				NULL;
+		if (!client) {
+			fprintf(stderr, "phc-steer: out of memory\n");
+			code = EXIT_RUNTIME;
+			goto out;
+		}
+	}
+	code = evloop_run(loop);
+	if (code < 0) {
+		fprintf(stderr, "phc-steer: event loop: %s\n", strerror(-code));
+		code = EXIT_RUNTIME;
+	}
+out:
+	ntp_client_destroy(client);
+	feed_destroy(feed);
+	steer_destroy(st);
+	evloop_destroy(loop);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	char err[PATH_MAX + 512];
+	struct cli cli;
+
+	if (cli_parse(argc, argv, &cli, err, sizeof(err))) {
+		fprintf(stderr, "phc-steer: %s\nTry 'phc-steer --help'.\n", err);
+		return EXIT_USAGE;
+	}
+	switch (cli.cmd) {
+	case CLI_HELP:
+		cli_usage(stdout);
+		return EXIT_OK;
+	case CLI_VERSION:
+		printf("phc-steer %s\n", PHC_STEER_VERSION);
+		return EXIT_OK;
+	case CLI_READ:
+		return cmd_read(&cli);
+	case CLI_NTP_PROBE:
+		return cmd_ntp_probe(&cli);
+	case CLI_STEER:
+		break;
+	}
+	return cmd_steer(&cli);
+}
