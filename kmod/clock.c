@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The PTP clock: reads evaluate the published time base on one
- * ktime_get_snapshot(), so device time and system time come from the same
- * counter read (no read uncertainty, no VM exit). A reference clock: it
+ * The PTP clock: reads evaluate the published model on one
+ * ktime_get_snapshot() (ptpu_clock_now()), so device time and system time
+ * come from the same counter read (no read uncertainty, no VM exit). A reference clock: it
  * cannot be set or adjusted, like ptp_kvm.
  */
 #include <linux/ptp_clock_kernel.h>
@@ -10,35 +10,6 @@
 
 #include "compat.h"
 #include "ptp_unified.h"
-
-static s64 ptpu_timebase_eval(const struct ptpu_timebase *tb, s64 raw)
-{
-	return tb->ref0 + (raw - tb->raw0);
-}
-
-/**
- * ptpu_clock_now() - the unified clock's time, with the counter read it used
- * @pd:		the clock
- * @snap:	filled with the system time snapshot the result belongs to
- *
- * The snapshot is taken inside the read section, so a reader never pairs a
- * counter value with a time base published after it was evaluated.
- *
- * Return: nanoseconds of UTC at @snap->raw.
- */
-s64 ptpu_clock_now(struct ptpu_dev *pd, struct system_time_snapshot *snap)
-{
-	unsigned int seq;
-	s64 t;
-
-	do {
-		seq = read_seqcount_begin(&pd->tb_seq);
-		ktime_get_snapshot(snap);
-		t = ptpu_timebase_eval(&pd->tb, ktime_to_ns(snap->raw));
-	} while (read_seqcount_retry(&pd->tb_seq, seq));
-
-	return t;
-}
 
 static struct ptpu_dev *info_to_ptpu(struct ptp_clock_info *info)
 {
@@ -123,26 +94,13 @@ static void ptpu_clock_unregister(void *ptp)
 }
 
 /**
- * ptpu_clock_register() - seed the time base and register the PTP clock
- * @pd:	the clock, with @pd->dev, @pd->lock and @pd->tb_seq initialised
- *
- * Until a source says otherwise, the clock continues CLOCK_REALTIME as it
- * was at load, on the raw counter.
+ * ptpu_clock_register() - register the PTP clock
+ * @pd:	the clock, its time base initialised
  *
  * Return: 0 or a negative errno.
  */
 int ptpu_clock_register(struct ptpu_dev *pd)
 {
-	struct system_time_snapshot snap;
-
-	ktime_get_snapshot(&snap);
-	mutex_lock(&pd->lock);
-	write_seqcount_begin(&pd->tb_seq);
-	pd->tb.raw0 = ktime_to_ns(snap.raw);
-	pd->tb.ref0 = ktime_to_ns(snap.real);
-	write_seqcount_end(&pd->tb_seq);
-	mutex_unlock(&pd->lock);
-
 	pd->info = ptpu_clock_info;
 	pd->ptp = ptp_clock_register(&pd->info, pd->dev);
 	if (IS_ERR(pd->ptp))

@@ -15,6 +15,7 @@ static struct platform_device *ptpu_pdev;
 static int __init ptpu_probe(struct platform_device *pdev)
 {
 	struct ptpu_dev *pd;
+	int ret;
 
 	pd = devm_kzalloc(&pdev->dev, sizeof(*pd), GFP_KERNEL);
 	if (!pd)
@@ -22,9 +23,25 @@ static int __init ptpu_probe(struct platform_device *pdev)
 
 	pd->dev = &pdev->dev;
 	mutex_init(&pd->lock);
-	seqcount_mutex_init(&pd->tb_seq, &pd->lock);
+	seqcount_mutex_init(&pd->model_seq, &pd->lock);
 	platform_set_drvdata(pdev, pd);
 
+	/*
+	 * The clock is registered last, so it is unregistered first: no read
+	 * reaches a time base whose sources are being torn down.
+	 */
+	ret = ptpu_timebase_init(pd);
+	if (ret)
+		return ret;
+	ret = ptpu_kvm_start(pd);
+	if (ret)
+		return ret;
+	ret = ptpu_rtc_start(pd);
+	if (ret)
+		return ret;
+	ret = ptpu_sysfs_init(pd);
+	if (ret)
+		return ret;
 	return ptpu_clock_register(pd);
 }
 

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The kvm source's state, shared with the sysfs knobs. */
+#ifndef PTPU_SOURCE_KVM_H
+#define PTPU_SOURCE_KVM_H
+
+#include <linux/workqueue.h>
+
+#define PTPU_KVM_POLL_MS_DEFAULT	1000U
+#define PTPU_KVM_POLL_MS_MIN		10U
+#define PTPU_KVM_POLL_MS_MAX		60000U
+
+struct ptpu_kvm_arch;
+struct ptpu_dev;
+
+/**
+ * struct ptpu_kvm - the kvm source
+ * @pd:		the clock it feeds
+ * @arch:	the architecture's pairing state
+ * @work:	the poll
+ * @idx:	its index in the arbiter
+ * @poll_ms:	poll interval (knob)
+ * @refused:	the host refused the last pairing
+ * @pairings:	pairings that produced a sample
+ * @failures:	pairings that failed
+ */
+struct ptpu_kvm {
+	struct ptpu_dev *pd;
+	struct ptpu_kvm_arch *arch;
+	struct delayed_work work;
+	int idx;
+	unsigned int poll_ms;
+	bool refused;
+	u64 pairings;
+	u64 failures;
+};
+
+#endif /* PTPU_SOURCE_KVM_H */

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The time base: one arbiter per clock, fed by the sources, and the model it
+ * publishes for lock-free clock reads. Every arbiter call happens under
+ * pd->lock, between ptpu_update_begin() and ptpu_update_end().
+ */
+#include <linux/device.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+
+#include "ptp_unified.h"
+
+/* How often the arbiter ages its sources and re-anchors a slewing output. */
+#define PTPU_TICK_MS 1000
+
+/*
+ * The system clock at load is all there is until a source speaks. It was
+ * set from the RTC at boot (to the second) or by NTP; a second is an honest
+ * guess at its error, and the seed is flagged unsynchronised anyway.
+ */
+#define PTPU_SEED_BOUND_NS NSEC_PER_SEC
+
+/**
+ * ptpu_update_begin() - start an arbiter call that may change the model
+ * @pd:	the clock, with @pd->lock held
+ *
+ * Clock reads retry from here to ptpu_update_end(). The raw time handed to
+ * the arbiter is read inside that section, so no reader can evaluate the old
+ * model at a raw time after the one the new model was anchored at: the
+ * output stays monotonic across a change of rate.
+ *
+ * Return: the current raw time, for the arbiter call.
+ */
+s64 ptpu_update_begin(struct ptpu_dev *pd)
+{
+	lockdep_assert_held(&pd->lock);
+	write_seqcount_begin(&pd->model_seq);
+	return ktime_get_raw_ns();
+}
+
+/**
+ * ptpu_update_end() - publish the arbiter's model and act on its events
+ * @pd:	the clock, with @pd->lock held, after ptpu_update_begin()
+ * @ev:	what the arbiter reported for the call
+ */
+void ptpu_update_end(struct ptpu_dev *pd, const struct ptpu_events *ev)
+{
+	pd->model = *ptpu_arbiter_model(&pd->arb);
+	write_seqcount_end(&pd->model_seq);
+
+	if (ev->mask & PTPU_EV_DISRUPTION)
+		dev_info_ratelimited(pd->dev, "disruption: clock stepped by %lld ns\n",
+				     ev->step_ns);
+	if (ev->mask)
+		ptpu_sysfs_notify_events(pd, ev);
+}
+
+/**
+ * ptpu_source_add() - register a source with the arbiter
+ * @pd:		the clock
+ * @name:	its name (at most 15 characters)
+ * @cls:	its class
+ *
+ * Return: the source's index, or a negative errno.
+ */
+int ptpu_source_add(struct ptpu_dev *pd, const char *name, enum ptpu_class cls)
+{
+	int idx;
+
+	mutex_lock(&pd->lock);
+	idx = ptpu_arbiter_register(&pd->arb, name, cls);
+	mutex_unlock(&pd->lock);
+	return idx;
+}
+
+/**
+ * ptpu_submit_sample() - hand one sample of a source to the arbiter
+ * @pd:		the clock
+ * @idx:	the source's index from ptpu_source_add()
+ * @smp:	the sample
+ *
+ * The entry point for every source, in the module or outside it.
+ *
+ * Return: 0 or the arbiter's negative errno (nothing changes then).
+ */
+int ptpu_submit_sample(struct ptpu_dev *pd, int idx,
+		       const struct ptpu_sample *smp)
+{
+	struct ptpu_events ev = {};
+	int ret;
+
+	mutex_lock(&pd->lock);
+	ret = ptpu_arbiter_sample(&pd->arb, idx, smp, ptpu_update_begin(pd), &ev);
+	ptpu_update_end(pd, &ev);
+	mutex_unlock(&pd->lock);
+	return ret;
+}
+
+/**
+ * ptpu_source_withdraw() - a source has no time to give for now
+ * @pd:		the clock
+ * @idx:	the source's index from ptpu_source_add()
+ *
+ * Selection moves on at once; the source's next sample brings it back.
+ */
+void ptpu_source_withdraw(struct ptpu_dev *pd, int idx)
+{
+	struct ptpu_events ev = {};
+
+	mutex_lock(&pd->lock);
+	ptpu_arbiter_withdraw(&pd->arb, idx, ptpu_update_begin(pd), &ev);
+	ptpu_update_end(pd, &ev);
+	mutex_unlock(&pd->lock);
+}
+
+/**
+ * ptpu_clock_now() - the unified clock's time, with the counter read it used
+ * @pd:		the clock
+ * @snap:	filled with the system time snapshot the result belongs to
+ *
+ * The snapshot is taken inside the read section, so a reader never pairs a
+ * counter value with a model published after it was evaluated.
+ *
+ * Return: nanoseconds of UTC at @snap->raw.
+ */
+s64 ptpu_clock_now(struct ptpu_dev *pd, struct system_time_snapshot *snap)
+{
+	unsigned int seq;
+	s64 t;
+
+	do {
+		seq = read_seqcount_begin(&pd->model_seq);
+		ktime_get_snapshot(snap);
+		t = ptpu_model_time(&pd->model, ktime_to_ns(snap->raw));
+	} while (read_seqcount_retry(&pd->model_seq, seq));
+
+	return t;
+}
+
+static void ptpu_tick(struct work_struct *work)
+{
+	struct ptpu_dev *pd = container_of(to_delayed_work(work),
+					   struct ptpu_dev, tick);
+	struct ptpu_events ev = {};
+
+	mutex_lock(&pd->lock);
+	ptpu_arbiter_tick(&pd->arb, ptpu_update_begin(pd), &ev);
+	ptpu_update_end(pd, &ev);
+	mutex_unlock(&pd->lock);
+	schedule_delayed_work(&pd->tick, msecs_to_jiffies(PTPU_TICK_MS));
+}
+
+static void ptpu_tick_stop(void *data)
+{
+	struct ptpu_dev *pd = data;
+
+	cancel_delayed_work_sync(&pd->tick);
+}
+
+/**
+ * ptpu_timebase_init() - seed the model from the system clock, start ticking
+ * @pd:	the clock, with @pd->dev, @pd->lock and @pd->model_seq initialised
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptpu_timebase_init(struct ptpu_dev *pd)
+{
+	struct ptpu_arbiter_config cfg;
+	struct system_time_snapshot snap;
+	struct ptpu_model seed = {
+		.bound0 = PTPU_SEED_BOUND_NS,
+	};
+	struct ptpu_events ev = {};
+	int ret;
+
+	ptpu_arbiter_default_config(&cfg);
+	ktime_get_snapshot(&snap);
+	seed.raw0 = ktime_to_ns(snap.raw);
+	seed.ref0 = ktime_to_ns(snap.real);
+	seed.drift_ppb = cfg.max_drift_ppb;
+
+	mutex_lock(&pd->lock);
+	ptpu_update_begin(pd);
+	ret = ptpu_arbiter_init(&pd->arb, &cfg, &seed, seed.raw0);
+	ptpu_update_end(pd, &ev);
+	mutex_unlock(&pd->lock);
+	if (ret)
+		return ret;
+
+	INIT_DELAYED_WORK(&pd->tick, ptpu_tick);
+	schedule_delayed_work(&pd->tick, msecs_to_jiffies(PTPU_TICK_MS));
+	return devm_add_action_or_reset(pd->dev, ptpu_tick_stop, pd);
+}
