@@ -27,7 +27,7 @@ endif
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h)
 KOS := $(foreach k,$(KERNELS),$(BUILD)/kmod/$(k)/ptp_unified.ko)
 
-SELFTEST_BINS := ptp_unified_test ptp_hold phc_pair
+SELFTEST_BINS := ptp_unified_test ptp_hold phc_pair pause_watch
 SELFTEST_OUT := $(addprefix $(BUILD)/selftests/bin/,$(SELFTEST_BINS))
 
 LINUX_SRC_612 := /usr/src/linux-source-6.12.tar.xz

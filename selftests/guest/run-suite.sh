@@ -147,6 +147,139 @@ t_kvm_pair() {
 	"$B/phc_pair" ptp_unified "KVM virtual PTP" 1000
 }
 
+# ---- sources and arbiter (nested KVM) ----
+
+sysdev() {
+	dev=$(phc_dev) || return 1
+	echo "/sys/class/ptp/${dev#/dev/}/device"
+}
+
+# wait_for FILE VALUE SECONDS: poll until FILE holds VALUE; prints the wait.
+wait_for() {
+	w=0
+	while [ "$(cat "$1" 2>/dev/null)" != "$2" ]; do
+		if [ $w -ge $(($3 * 10)) ]; then
+			echo "$1 is '$(cat "$1" 2>/dev/null)' after $3 s, want '$2'"
+			return 1
+		fi
+		sleep 0.1
+		w=$((w + 1))
+	done
+	echo "$1 = $2 after $((w / 10)).$((w % 10)) s"
+}
+
+show_sources() {
+	D=$(sysdev)
+	echo "state $(cat "$D/state"), selected $(cat "$D/selected_source"), bound $(cat "$D/bound_ns") ns, disruptions $(cat "$D/disruption_count"), steps $(cat "$D/step_count")"
+	for s in "$D"/sources/*; do
+		echo "  ${s##*/}: class $(cat "$s/class") enabled $(cat "$s/enabled") available $(cat "$s/available") selected $(cat "$s/selected") calibrated $(cat "$s/calibrated") falseticker $(cat "$s/falseticker") offset $(cat "$s/offset_ns") bound $(cat "$s/bound_ns") jitter $(cat "$s/jitter_ns") age $(cat "$s/age_ns") samples $(cat "$s/samples")"
+	done
+}
+
+# Unified minus ptp_kvm (the host's clock), median of N paired reads.
+unified_minus_host() {
+	"$B/phc_pair" ptp_unified "KVM virtual PTP" "$1" |
+		sed -n 's/.*paired reads: median \(-*[0-9]*\) ns.*/\1/p'
+}
+
+abs() { echo "${1#-}"; }
+
+t_kvm_selected() {
+	D=$(sysdev)
+	modprobe ptp_kvm || return 1
+	[ -d "$D/sources/kvm" ] || { echo "no kvm source"; show_sources; return 1; }
+	wait_for "$D/selected_source" kvm 60 || { show_sources; return 1; }
+	show_sources
+}
+
+# The unified clock agrees with ptp_kvm within the bound it publishes, and
+# that bound is in the microseconds.
+t_kvm_agrees() {
+	D=$(sysdev)
+	sleep 3
+	"$B/phc_pair" ptp_unified "KVM virtual PTP" 1000
+	d=$(unified_minus_host 1000)
+	b=$(cat "$D/bound_ns")
+	echo "unified - ptp_kvm: median $d ns over 1000 paired reads; published bound $b ns"
+	[ -n "$d" ] && [ "$(abs "$d")" -le "$b" ] && [ "$b" -lt 100000 ]
+}
+
+t_rtc_calibrated() {
+	D=$(sysdev)
+	[ -d "$D/sources/rtc" ] || { echo "no rtc source"; return 1; }
+	wait_for "$D/sources/rtc/calibrated" 1 120 || { show_sources; return 1; }
+	show_sources
+}
+
+# With the kvm source disabled, the calibrated rtc holds the clock within
+# its published bound of the host's time.
+t_holdover() {
+	D=$(sysdev)
+	secs=${1:-150}
+	echo 0 >"$D/sources/kvm/enabled" || return 1
+	wait_for "$D/selected_source" rtc 30 || { show_sources; echo 1 >"$D/sources/kvm/enabled"; return 1; }
+	fails=0
+	t=0
+	echo "   t/s   unified-host/ns   bound/ns"
+	while [ $t -le "$secs" ]; do
+		d=$(unified_minus_host 50)
+		b=$(cat "$D/bound_ns")
+		printf '%6d %17s %10s\n' "$t" "$d" "$b"
+		[ -n "$d" ] && [ "$(abs "$d")" -le "$b" ] || fails=$((fails + 1))
+		sleep 15
+		t=$((t + 15))
+	done
+	show_sources
+	echo 1 >"$D/sources/kvm/enabled"
+	wait_for "$D/selected_source" kvm 30 || return 1
+	[ $fails = 0 ]
+}
+
+# L1 pauses this VM for 5 s; the module must declare one disruption.
+t_pause() {
+	D=$(sysdev)
+	echo "# @@ptpu-request pause 5" >&9
+	"$B/pause_watch" "$D" 120
+	rc=$?
+	show_sources
+	return $rc
+}
+
+t_pause_rtc_only() {
+	D=$(sysdev)
+	echo 0 >"$D/sources/kvm/enabled" || return 1
+	wait_for "$D/selected_source" rtc 30 || { echo 1 >"$D/sources/kvm/enabled"; return 1; }
+	t_pause
+	rc=$?
+	echo 1 >"$D/sources/kvm/enabled"
+	wait_for "$D/selected_source" kvm 30 || return 1
+	return $rc
+}
+
+# L1 leaves the TSC clocksource, so KVM refuses clock pairing: the arbiter
+# fails over without a step, and comes back when L1 is on tsc again.
+t_kvm_failover() {
+	D=$(sysdev)
+	steps=$(cat "$D/step_count")
+	echo "# @@ptpu-request clocksource hpet" >&9
+	w=0
+	while [ "$(cat "$D/selected_source")" = kvm ] && [ $w -lt 600 ]; do
+		sleep 0.5
+		w=$((w + 1))
+	done
+	echo "after L1 left tsc: selected $(cat "$D/selected_source") after $((w / 2)) s"
+	show_sources
+	failed_over=$(cat "$D/selected_source")
+	echo "# @@ptpu-request clocksource tsc" >&9
+	wait_for "$D/selected_source" kvm 120 || { show_sources; return 1; }
+	sleep 2
+	d=$(unified_minus_host 200)
+	b=$(cat "$D/bound_ns")
+	echo "back on kvm: unified - host $d ns, bound $b ns; steps $steps -> $(cat "$D/step_count")"
+	[ "$failed_over" != kvm ] && [ "$(cat "$D/step_count")" = "$steps" ] &&
+		[ -n "$d" ] && [ "$(abs "$d")" -le "$b" ]
+}
+
 t_dmesg_clean() {
 	dmesg | tail -n +"$((dmesg_start + 1))" >/tmp/dmesg.new
 	if grep -E 'WARNING|BUG|Oops|general protection|refcount_t|list_add corruption|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected stall|rcu: INFO' /tmp/dmesg.new; then
@@ -177,6 +310,7 @@ if [ "$suite" = demo ]; then
 	exit 0
 fi
 
+exec 9>&1
 echo "TAP version 13"
 echo "# suite $suite in a $kind guest, kernel $(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 dmesg_start=$(dmesg | wc -l)
@@ -189,13 +323,24 @@ full)
 	check chronyd_refclock t_chronyd
 	check load_unload_50 t_load_cycles 50
 	;;
-smoke)
+smoke|tsc)
 	check_kselftest ptp_unified_test -t offsets_agree
 	check phc_ctl t_phc_ctl
 	check chronyd_refclock t_chronyd
 	;;
 esac
-[ "$kind" = nested ] && check ptp_kvm_side_by_side t_kvm_pair
+if [ "$kind" = nested ]; then
+	check ptp_kvm_side_by_side t_kvm_pair
+	check kvm_selected t_kvm_selected
+	check kvm_agrees_within_bound t_kvm_agrees
+	check pause_declared t_pause
+	if [ "$suite" = full ]; then
+		check rtc_calibrated t_rtc_calibrated
+		check holdover_rtc t_holdover 120
+		check pause_seen_by_rtc_alone t_pause_rtc_only
+		check kvm_failover t_kvm_failover
+	fi
+fi
 check dmesg_clean t_dmesg_clean
 echo "1..$n"
 echo "# suite done: $failed of $n failed"

@@ -5,9 +5,18 @@
 # (read-only 9p), with the environment guest-init exported from the kernel
 # command line. Starts the test guest (L2) under KVM; its TAP lands in the
 # results folder the build machine reads.
+#
+# The test guest asks L1 for things only a host can do by writing TAP
+# comment lines "# @@ptpu-request VERB ARGS" to its TAP stream:
+#   pause SECONDS          QMP stop, wait, cont (a VM pause)
+#   clocksource NAME       switch L1's clocksource (hpet makes KVM refuse
+#                          clock pairing, tsc restores it)
+# L1 logs each request it served, with its own CLOCK_REALTIME, to l1.log.
 set -u
 R=$ptpu_results
 K=$ptpu_kernel
+here=$(cd "$(dirname "$0")" && pwd)
+qmp=/run/qmp.sock
 append="console=ttyS0 quiet panic=-1 ptpu_role=test ptpu_suite=$ptpu_suite ptpu_kind=nested"
 if [ "${ptpu_l2cs:-kvm-clock}" = tsc ]; then
 	append="$append clocksource=tsc tsc=reliable"
@@ -19,9 +28,45 @@ if [ ! -c /dev/kvm ]; then
 	exit 1
 fi
 
+serve() {
+	local verb=$1 arg=${2:-}
+	case $verb in
+	pause)
+		python3 "$here/qmp.py" "$qmp" stop >/dev/null
+		echo "L1: $(date +%s.%N) paused L2 for $arg s"
+		sleep "$arg"
+		python3 "$here/qmp.py" "$qmp" cont >/dev/null
+		echo "L1: $(date +%s.%N) resumed L2"
+		;;
+	clocksource)
+		echo "$arg" >/sys/devices/system/clocksource/clocksource0/current_clocksource
+		echo "L1: $(date +%s.%N) clocksource now $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+		;;
+	*)
+		echo "L1: unknown request '$verb'"
+		;;
+	esac
+}
+
 qemu-system-x86_64 -enable-kvm -cpu host -m 512 -smp 2 \
 	-display none -monitor none -no-reboot \
 	-kernel "/boot/vmlinuz-$K" -initrd "$ptpu_initrd" -append "$append" \
-	-qmp unix:/run/qmp.sock,server=on,wait=off \
-	-serial "file:$R/l2-console.log" -serial "file:$R/tap.txt"
+	-qmp "unix:$qmp,server=on,wait=off" \
+	-serial "file:$R/l2-console.log" -serial "file:$R/tap.txt" &
+l2=$!
+
+served=0
+while kill -0 $l2 2>/dev/null; do
+	grep '^# @@ptpu-request ' "$R/tap.txt" >/run/requests 2>/dev/null
+	mapfile -t reqs </run/requests
+	while [ "$served" -lt "${#reqs[@]}" ]; do
+		req=${reqs[$served]#\# @@ptpu-request }
+		# The guest's serial port ends lines with CR LF.
+		# shellcheck disable=SC2086
+		serve ${req%$'\r'}
+		served=$((served + 1))
+	done
+	sleep 0.2
+done
+wait $l2
 echo "L1: L2 exited with $?"
