@@ -427,7 +427,7 @@ static void rtc_recalibrate(struct ptpu_arbiter *arb, u32 idx,
 {
 	struct ptpu_source *s = &arb->src[idx];
 	struct ptpu_hist nh = *h;
-	s64 ref = rtc_ref_of(s, h), pred;
+	s64 ref = rtc_ref_of(s, h), pred, moved;
 
 	ev->mask |= PTPU_EV_CALIBRATION;
 	if (rtc_can_calibrate(arb, idx, h->raw) || !s->count) {
@@ -440,10 +440,15 @@ static void rtc_recalibrate(struct ptpu_arbiter *arb, u32 idx,
 		return;
 	}
 	pred = ptpu_model_time(&s->est, h->raw);
-	s->phase = ptpu_add_sat(s->phase,
-				ptpu_sub_sat(pred, ptpu_add_sat(h->raw, h->off)));
-	/* The new phase is only as good as the prediction it came from. */
-	s->cal_err = ptpu_umax(s->cal_err, ptpu_model_bound(&s->est, h->raw));
+	moved = ptpu_sub_sat(pred, ptpu_add_sat(h->raw, h->off));
+	s->phase = ptpu_add_sat(s->phase, moved);
+	/*
+	 * The new phase is only as good as the prediction it came from, and
+	 * alone the RTC cannot tell a phase reset from a pause shorter than a
+	 * second: until a better source settles it, either may be the truth.
+	 */
+	s->cal_err = ptpu_bsum(ptpu_umax(s->cal_err, ptpu_model_bound(&s->est, h->raw)),
+			       ptpu_abs64(moved));
 	nh.off = ptpu_sub_sat(pred, h->raw);
 	hist_push(arb, s, &nh);
 }

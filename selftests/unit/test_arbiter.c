@@ -875,6 +875,30 @@ static void test_rtc_phase_holdover(void)
 	world_free(w);
 }
 
+/*
+ * A pause shorter than a second with the rtc alone: it cannot be told from
+ * a phase reset, so it is re-based, not declared; but the output must stay
+ * within its bound of the truth, which went on during the pause.
+ */
+static void test_rtc_short_pause_alone(void)
+{
+	struct simsrc *kvm, *rtc;
+	struct world *w = rtc_world(&kvm, &rtc, 120 * MS, 5 * SEC);
+
+	tap_diag("RTC alone through a 600 ms pause: re-based, and the bound owns up to it");
+	set_enabled(w, kvm, false);
+	run_for(w, 30 * SEC);
+	w->want_sel = rtc->idx;
+	pause_vm(w, 600 * MS);
+	run_for(w, 60 * SEC);
+	TAP_EQ(status(w).disruptions, 0, "rtc short pause: not declared (ambiguous alone)");
+	TAP_EQ(w->steps, 0, "rtc short pause: no step");
+	TAP_GE(status(w).bound_ns, 600 * MS, "rtc short pause: the bound covers the lost 600 ms");
+	TAP_EQ(w->honesty_fail, 0, "rtc short pause: output within its bound of truth");
+	TAP_EQ(w->not_selected, 0, "rtc short pause: rtc still selected");
+	world_free(w);
+}
+
 static void test_freerun(void)
 {
 	struct world *w = world_new(20000, 0, MS, NULL);
@@ -1149,6 +1173,7 @@ int main(void)
 	test_rtc_recal();
 	test_rtc_holdover();
 	test_rtc_phase_holdover();
+	test_rtc_short_pause_alone();
 	test_freerun();
 	test_leap();
 	test_initial_step();
