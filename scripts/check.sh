@@ -3,12 +3,13 @@
 #
 # make check: every test, from a clean machine. Installs the dependencies,
 # builds, lints, runs the userspace unit tests and bounded fuzzing, then the
-# guest tests: the full suite on the first kernel (TCG and nested KVM, L2 on
-# kvm-clock and on tsc) and a smoke run on every other kernel (TCG and nested).
+# guest tests: the full suite on the first kernel (TCG, and nested KVM with
+# L2 on kvm-clock; the kvm-source checks again with L2 on tsc) and a smoke run
+# on every other kernel (TCG and nested).
 # Each check is one TAP line; the last line is the tally.
 #
 # Environment: CHECK_ONLY="lint unit fuzz guests" to run a subset (the default
-# is everything), FUZZ_SECONDS (default 60 per target).
+# is everything), FUZZ_SECONDS (default 45 per target).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -17,7 +18,7 @@ L=$B/check
 mkdir -p "$L"
 passed=0 failed=0 skipped=0
 only=${CHECK_ONLY:-lint unit fuzz guests}
-export FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+export FUZZ_SECONDS=${FUZZ_SECONDS:-45}
 t0=$(date +%s)
 
 say() { echo "[$(($(date +%s) - t0))s] $*"; }
@@ -121,6 +122,7 @@ case " $only " in *" guests "*)
 	k=${kernels[0]}
 	guest "tcg-$k" --kernel "$k" --kind tcg --suite full --timeout 900
 	guest "kvm-$k" --kernel "$k" --kind nested --suite full --timeout 1200
+	guest "kvm-tsc-$k" --kernel "$k" --kind nested --suite tsc --l2-clocksource tsc --timeout 900
 	for k in "${kernels[@]:1}"; do
 		guest "tcg-$k-smoke" --kernel "$k" --kind tcg --suite smoke --timeout 600
 		guest "kvm-$k-smoke" --kernel "$k" --kind nested --suite smoke --timeout 900
