@@ -57,7 +57,9 @@ l2=$!
 
 served=0
 while kill -0 $l2 2>/dev/null; do
-	grep '^# @@ptpu-request ' "$R/tap.txt" >/run/requests 2>/dev/null
+	# Only whole lines: the serial port writes byte by byte, and a line is
+	# complete once its CR has arrived.
+	grep $'^# @@ptpu-request .*\r$' "$R/tap.txt" >/run/requests 2>/dev/null
 	mapfile -t reqs </run/requests
 	while [ "$served" -lt "${#reqs[@]}" ]; do
 		req=${reqs[$served]#\# @@ptpu-request }
