@@ -68,7 +68,7 @@ $(LSRC)/.stamp: | $(LINUX_SRC_612)
 
 selftests: $(SELFTEST_OUT)
 
-$(BUILD)/selftests/bin/%: selftests/%.c selftests/phc_find.h $(LSRC)/.stamp
+$(BUILD)/selftests/bin/%: selftests/%.c selftests/phc_util.h $(LSRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests -pthread $< -o $@
 

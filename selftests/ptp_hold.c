@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "phc_find.h"
+#include "phc_util.h"
 
 static int expect_enodev(const char *what, int ret)
 {

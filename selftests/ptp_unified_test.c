@@ -15,7 +15,7 @@
 #include <sys/timex.h>
 
 #include "kselftest_harness.h"
-#include "phc_find.h"
+#include "phc_util.h"
 
 #define NS_PER_SEC 1000000000LL
 /*
@@ -76,11 +76,6 @@ static int read_precise(int fd, struct reading *r, long long *raw_ns)
 	r->window = 0;
 	*raw_ns = p.sys_monoraw.sec * NS_PER_SEC + p.sys_monoraw.nsec;
 	return 0;
-}
-
-static long long pct_ns(const struct ptp_clock_time *t)
-{
-	return t->sec * NS_PER_SEC + t->nsec;
 }
 
 static int read_extended(int fd, struct reading *r)
