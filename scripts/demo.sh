@@ -44,11 +44,12 @@ wait $pid
 rc=$?
 [ $rc = 0 ] || cat "$B/demo-guest.log"
 cat <<'TXT'
-How to read this: "ptp_unified - CLOCK_REALTIME" is how far the unified clock
-is from the guest's own system clock; "ptp_unified - KVM virtual PTP" is how
-far it is from the hypervisor's clock. At this stage the unified clock starts
-from the guest's system clock at load (which the guest set from its RTC at
-boot, to the second) and runs on the raw hardware counter.
+How to read this: the guest's own clock (CLOCK_REALTIME) was set from the
+emulated RTC at boot, so it is off by up to a second. ptp_unified found the
+hypervisor's clock (the kvm source), selected it, and now agrees with it to
+within nanoseconds ("ptp_unified - KVM virtual PTP"), with an honest error
+bound of a few microseconds. The rtc source is there too, waiting to be
+calibrated against kvm, as a holdover if kvm ever goes away.
 TXT
 [ $rc = 0 ] && echo "Demo finished. Logs: $out" || echo "Demo failed (see $out)"
 exit $rc
