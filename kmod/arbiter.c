@@ -942,9 +942,11 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		r = ptpu_sub_sat(s->cur_est, mnow);
 		/*
 		 * Until the output has once been better than the step
-		 * threshold it has promised nothing worth slewing for.
+		 * threshold it has promised nothing worth slewing for: the
+		 * first synchronisation steps onto the source, however small
+		 * the offset (slewing 50 ms at 500 ppm would take 100 s).
 		 */
-		if (!arb->settled && ptpu_abs64(r) > arb->cfg.step_threshold_ns)
+		if (!arb->settled && ptpu_abs64(r) > s->cur_bound)
 			step = true;
 		if (step) {
 			m.ref0 = s->cur_est;

@@ -976,6 +976,21 @@ static void test_initial_step(void)
 	TAP_LE(iabs(st.time_ns - truth(w, w->raw)), 10 * US, "coarse first: on time");
 	TAP_EQ(w->honesty_fail, 0, "coarse first: output always within its bound of truth");
 	world_free(w);
+
+	/*
+	 * A seed 30 ms off (below the step threshold) is still unsettled: the
+	 * first synchronisation steps rather than slew for a minute.
+	 */
+	tap_diag("seeded 30 ms off (1 s bound): the first synchronisation still steps");
+	w = world_new(0, 30 * MS, SEC, NULL);
+	add_src(w, "kvm", PTPU_CLASS_KVM, SEC, 0, 100, US);
+	run_for(w, 3 * SEC);
+	st = status(w);
+	TAP_EQ(w->steps, 1, "small initial: one step");
+	TAP_LE(iabs(w->step_ns + 30 * MS), 10 * US, "small initial: of -30 ms");
+	TAP_LE(st.bound_ns, 100 * US, "small initial: bound in the microseconds at once");
+	TAP_LE(iabs(st.time_ns - truth(w, w->raw)), 10 * US, "small initial: on time");
+	world_free(w);
 }
 
 static void test_registry(void)
