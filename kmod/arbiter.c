@@ -952,6 +952,14 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 			m.ref0 = s->cur_est;
 			r = 0;
 		}
+		/*
+		 * A coarse source (an uncalibrated RTC: its centre is a guess
+		 * within a second) is only worth following where the output
+		 * lies outside its interval; chasing its centre would run the
+		 * clock at the slew limit for many minutes for nothing.
+		 */
+		if (s->cur_bound > arb->cfg.step_threshold_ns)
+			r -= ptpu_clamp(r, (s64)s->cur_bound);
 		slew = ppb_to_q32(arb->cfg.slew_limit_ppb);
 		c = ptpu_clamp(ptpu_mul_div_s64(r, 1LL << 32, PTPU_SLEW_TAU_NS), slew);
 		m.freq = s->est.freq + c;

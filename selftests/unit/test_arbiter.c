@@ -899,6 +899,28 @@ static void test_rtc_short_pause_alone(void)
 	world_free(w);
 }
 
+/*
+ * Only an uncalibrated RTC, its guessed centre 300 ms from the output: the
+ * output lies inside its interval, so it must not chase the centre (that
+ * would run the clock 500 ppm fast for ten minutes).
+ */
+static void test_rtc_coarse_alone(void)
+{
+	struct world *w = world_new(20000, 0, SEC, NULL);
+	struct simsrc *rtc = add_src(w, "rtc", PTPU_CLASS_RTC, SEC, 0, 100 * US, 200 * US);
+
+	tap_diag("only an uncalibrated RTC: the output does not chase its centre");
+	rtc->phi = 200 * MS;	/* its centre (ref + 0.5 s) is 300 ms ahead */
+	run_for(w, 30 * SEC);
+	TAP_EQ(status(w).selected, rtc->idx, "coarse alone: the rtc is selected");
+	w->slew_check_ppb = 50000;
+	run_for(w, 120 * SEC);
+	TAP_EQ(w->rate_fail, 0, "coarse alone: the error changes by less than 50 ppm");
+	TAP_EQ(w->steps, 0, "coarse alone: no step");
+	TAP_EQ(w->honesty_fail, 0, "coarse alone: output within its bound of truth");
+	world_free(w);
+}
+
 static void test_freerun(void)
 {
 	struct world *w = world_new(20000, 0, MS, NULL);
@@ -1189,6 +1211,7 @@ int main(void)
 	test_rtc_holdover();
 	test_rtc_phase_holdover();
 	test_rtc_short_pause_alone();
+	test_rtc_coarse_alone();
 	test_freerun();
 	test_leap();
 	test_initial_step();
