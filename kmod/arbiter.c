@@ -918,7 +918,7 @@ static void cover_suspect(const struct ptpu_arbiter *arb, struct ptpu_model *m)
 static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 {
 	const struct ptpu_model *old = &arb->model;
-	s64 now = arb->now, mnow = ptpu_model_time(old, now), r, c, slew;
+	s64 now = arb->now, mnow = ptpu_model_time(old, now), r, corr, c, slew;
 	struct ptpu_model m = { .raw0 = now, .ref0 = mnow };
 	bool step = arb->force_step;
 	struct ptpu_source *s;
@@ -958,11 +958,13 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		 * lies outside its interval; chasing its centre would run the
 		 * clock at the slew limit for many minutes for nothing.
 		 */
+		corr = r;
 		if (s->cur_bound > arb->cfg.step_threshold_ns)
-			r -= ptpu_clamp(r, (s64)s->cur_bound);
+			corr -= ptpu_clamp(r, (s64)s->cur_bound);
 		slew = ppb_to_q32(arb->cfg.slew_limit_ppb);
-		c = ptpu_clamp(ptpu_mul_div_s64(r, 1LL << 32, PTPU_SLEW_TAU_NS), slew);
+		c = ptpu_clamp(ptpu_mul_div_s64(corr, 1LL << 32, PTPU_SLEW_TAU_NS), slew);
 		m.freq = s->est.freq + c;
+		/* The bound owns up to all of the offset, corrected or not. */
 		m.bound0 = ptpu_bsum(s->cur_bound, ptpu_abs64(r));
 		m.drift_ppb = ptpu_u32_sat((u64)s->est.drift_ppb + q32_to_ppb_up(c));
 		m.flags = PTPU_MODEL_SYNCED;
