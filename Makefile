@@ -24,10 +24,13 @@ KERNELS := $(or $(KVER),$(patsubst /lib/modules/%/build,%,$(wildcard /lib/module
 kdir_of = /lib/modules/$(1)/build
 endif
 
-KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h)
+KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/linux/*.h)
 KOS := $(foreach k,$(KERNELS),$(BUILD)/kmod/$(k)/ptp_unified.ko)
 
 SELFTEST_BINS := ptp_unified_test ptp_hold phc_pair pause_watch
+# The netlink tests link the userspace library over libnl-genl.
+NL_SELFTEST_BINS := ptpu_nl_test nl_fuzz event_listen
+SELFTEST_BINS += $(NL_SELFTEST_BINS)
 SELFTEST_OUT := $(addprefix $(BUILD)/selftests/bin/,$(SELFTEST_BINS))
 
 LINUX_SRC_612 := /usr/src/linux-source-6.12.tar.xz
@@ -72,6 +75,20 @@ $(BUILD)/selftests/bin/%: selftests/%.c selftests/phc_util.h $(LSRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests -pthread $< -o $@
 
+NL_LIB := $(BUILD)/userspace/libptpu_nl.a
+NL_CFLAGS := -Iuserspace/lib -Ikmod/uapi $(shell pkg-config --cflags libnl-genl-3.0)
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0)
+
+# Normally built by the userspace target: this only fills in when it is not.
+$(NL_LIB): userspace/lib/ptpu_nl.c userspace/lib/ptpu_nl.h kmod/uapi/linux/ptp_unified.h | userspace
+	$(MAKE) -C userspace O=$(BUILD)/userspace lib
+
+$(addprefix $(BUILD)/selftests/bin/,$(NL_SELFTEST_BINS)): $(BUILD)/selftests/bin/%: \
+		selftests/%.c selftests/phc_util.h $(NL_LIB) $(LSRC)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests $(NL_CFLAGS) -pthread \
+		$< $(NL_LIB) $(NL_LIBS) -o $@
+
 vm-images: $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpio.gz)
 
 $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
@@ -86,6 +103,12 @@ lint: linux-src
 
 check:
 	@scripts/check.sh
+
+# Debian packages ptp-unified-dkms and phc-steer (debian/), built from a copy
+# of the tree under build/deb/: build/deb/*.deb. See docs/install.md.
+.PHONY: deb
+deb:
+	@packaging/build-deb.sh
 
 demo:
 	@scripts/demo.sh

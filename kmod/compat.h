@@ -9,6 +9,7 @@
 
 #include <linux/ptp_clock_kernel.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 /*
  * Linux 6.11 added ptp_system_timestamp.clockid: PTP_SYS_OFFSET_EXTENDED may
@@ -23,5 +24,17 @@ static inline clockid_t ptpu_sts_clockid(const struct ptp_system_timestamp *sts)
 	return CLOCK_REALTIME;
 #endif
 }
+
+/*
+ * Linux 6.2 split do and dump operations (struct genl_split_ops) and hands
+ * that form to pre_doit/post_doit; before, they get struct genl_ops. The
+ * module registers plain .ops, which every kernel accepts, and names the
+ * type its hooks receive through this.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define ptpu_genl_op genl_split_ops
+#else
+#define ptpu_genl_op genl_ops
+#endif
 
 #endif /* PTPU_COMPAT_H */

@@ -42,6 +42,9 @@ static int __init ptpu_probe(struct platform_device *pdev)
 	ret = ptpu_sysfs_init(pd);
 	if (ret)
 		return ret;
+	ret = ptpu_netlink_attach(pd);
+	if (ret)
+		return ret;
 	return ptpu_clock_register(pd);
 }
 
@@ -53,19 +56,30 @@ static struct platform_driver ptpu_driver = {
 
 static int __init ptpu_init(void)
 {
+	int ret;
+
+	/* The netlink family outlives the clock: see ptpu_netlink_register(). */
+	ret = ptpu_netlink_register();
+	if (ret)
+		return ret;
 	/*
 	 * platform_create_bundle() fails when the probe fails, so a module
 	 * that loaded always serves a clock.
 	 */
 	ptpu_pdev = platform_create_bundle(&ptpu_driver, ptpu_probe, NULL, 0,
 					   NULL, 0);
-	return PTR_ERR_OR_ZERO(ptpu_pdev);
+	if (IS_ERR(ptpu_pdev)) {
+		ptpu_netlink_unregister();
+		return PTR_ERR(ptpu_pdev);
+	}
+	return 0;
 }
 
 static void __exit ptpu_exit(void)
 {
 	platform_device_unregister(ptpu_pdev);
 	platform_driver_unregister(&ptpu_driver);
+	ptpu_netlink_unregister();
 }
 
 module_init(ptpu_init);

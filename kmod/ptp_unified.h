@@ -75,4 +75,10 @@ int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx);
 void ptpu_sysfs_source_del(struct ptpu_dev *pd, int idx);
 void ptpu_sysfs_notify_events(struct ptpu_dev *pd, const struct ptpu_events *ev);
 
+/* netlink.c */
+int ptpu_netlink_register(void);
+void ptpu_netlink_unregister(void);
+int ptpu_netlink_attach(struct ptpu_dev *pd);
+void ptpu_netlink_notify_events(struct ptpu_dev *pd, const struct ptpu_events *ev);
+
 #endif /* PTP_UNIFIED_H */

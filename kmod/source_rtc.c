@@ -217,6 +217,8 @@ int ptpu_rtc_start(struct ptpu_dev *pd)
 			      PTPU_RTC_INTERVAL_S_MAX);
 	INIT_DELAYED_WORK(&r->work, ptpu_rtc_work);
 	init_waitqueue_head(&r->stop_wait);
+	mutex_init(&r->dev_lock);
+	strscpy(r->name, rtc_device, sizeof(r->name));
 	ret = devm_add_action_or_reset(pd->dev, ptpu_rtc_stop, r);
 	if (ret)
 		return ret;
@@ -227,4 +229,58 @@ int ptpu_rtc_start(struct ptpu_dev *pd)
 	pd->rtc = r;
 	queue_delayed_work(system_unbound_wq, &r->work, 0);
 	return 0;
+}
+
+/**
+ * ptpu_rtc_set_device() - make the rtc source read another RTC
+ * @r:		the rtc source
+ * @name:	the RTC's name in the rtc class, e.g. "rtc1"
+ *
+ * Stops the edge timing, switches the device and starts timing afresh, also
+ * when @name is the RTC in use (a way to restart the edge search). The new
+ * RTC's phase is unrelated to the old one's, so the source is withdrawn
+ * until its first edge, and the arbiter recalibrates it then. Runs from the
+ * sysfs knob and netlink, which both go away before ptpu_rtc_stop() runs.
+ *
+ * Return: 0, or -EINVAL when there is no RTC of that name (nothing changes).
+ */
+int ptpu_rtc_set_device(struct ptpu_rtc *r, const char *name)
+{
+	struct rtc_device *rtc, *old;
+
+	if (!name[0] || strlen(name) >= sizeof(r->name))
+		return -EINVAL;
+	mutex_lock(&r->dev_lock);
+	rtc = rtc_class_open(name);
+	if (!rtc) {
+		mutex_unlock(&r->dev_lock);
+		return -EINVAL;
+	}
+	WRITE_ONCE(r->stopping, true);
+	wake_up(&r->stop_wait);
+	cancel_delayed_work_sync(&r->work);
+	old = r->rtc;
+	r->rtc = rtc;
+	strscpy(r->name, name, sizeof(r->name));
+	r->have_edge = false;
+	WRITE_ONCE(r->stopping, false);
+	ptpu_source_withdraw(r->pd, r->idx);
+	queue_delayed_work(system_unbound_wq, &r->work, 0);
+	mutex_unlock(&r->dev_lock);
+	rtc_class_close(old);
+	dev_info_ratelimited(r->pd->dev, "rtc: now reading %s\n", name);
+	return 0;
+}
+
+/**
+ * ptpu_rtc_get_device() - the name of the RTC the rtc source reads
+ * @r:		the rtc source
+ * @buf:	receives the name, NUL-terminated
+ * @len:	size of @buf
+ */
+void ptpu_rtc_get_device(struct ptpu_rtc *r, char *buf, size_t len)
+{
+	mutex_lock(&r->dev_lock);
+	strscpy(buf, r->name, len);
+	mutex_unlock(&r->dev_lock);
 }

@@ -3,6 +3,7 @@
 #ifndef PTPU_SOURCE_RTC_H
 #define PTPU_SOURCE_RTC_H
 
+#include <linux/mutex.h>
 #include <linux/time64.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -32,6 +33,8 @@ struct rtc_device;
  * @edges:	edges timed
  * @misses:	predicted edges that were not there (phase change or pause)
  * @errors:	failed RTC reads
+ * @dev_lock:	serialises switching @rtc and @name (rtc_device knob)
+ * @name:	name of @rtc, under @dev_lock
  */
 struct ptpu_rtc {
 	struct ptpu_dev *pd;
@@ -48,6 +51,11 @@ struct ptpu_rtc {
 	u64 edges;
 	u64 misses;
 	u64 errors;
+	struct mutex dev_lock; /* see the kernel-doc above */
+	char name[PTPU_RTC_NAME_LEN];
 };
+
+int ptpu_rtc_set_device(struct ptpu_rtc *r, const char *name);
+void ptpu_rtc_get_device(struct ptpu_rtc *r, char *buf, size_t len);
 
 #endif /* PTPU_SOURCE_RTC_H */

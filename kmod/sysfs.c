@@ -280,6 +280,34 @@ static ssize_t rtc_interval_s_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(rtc_interval_s);
 
+static ssize_t rtc_device_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	char name[PTPU_RTC_NAME_LEN];
+
+	ptpu_rtc_get_device(dev_to_ptpu(dev)->rtc, name, sizeof(name));
+	return sysfs_emit(buf, "%s\n", name);
+}
+
+static ssize_t rtc_device_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t count)
+{
+	char name[PTPU_RTC_NAME_LEN];
+	size_t len = count;
+	int ret;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len || len >= sizeof(name) || memchr(buf, '\0', len))
+		return -EINVAL;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	ret = ptpu_rtc_set_device(dev_to_ptpu(dev)->rtc, name);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(rtc_device);
+
 static struct attribute *ptpu_attrs[] = {
 	&dev_attr_selected_source.attr,
 	&dev_attr_state.attr,
@@ -295,6 +323,7 @@ static struct attribute *ptpu_attrs[] = {
 	&dev_attr_stale_limit_s.attr.attr,
 	&dev_attr_kvm_poll_ms.attr,
 	&dev_attr_rtc_interval_s.attr,
+	&dev_attr_rtc_device.attr,
 	NULL
 };
 
@@ -306,7 +335,8 @@ static umode_t ptpu_attr_visible(struct kobject *kobj, struct attribute *attr,
 
 	if (attr == &dev_attr_kvm_poll_ms.attr && !pd->kvm)
 		return 0;
-	if (attr == &dev_attr_rtc_interval_s.attr && !pd->rtc)
+	if ((attr == &dev_attr_rtc_interval_s.attr ||
+	     attr == &dev_attr_rtc_device.attr) && !pd->rtc)
 		return 0;
 	return attr->mode;
 }

@@ -5,7 +5,10 @@
 #   checkpatch --strict on kmod/ (zero errors, warnings and checks; the compat
 #   header alone may use LINUX_VERSION_CODE, whose version tests checkpatch
 #   also flags as CONSTANT_COMPARISON), and for every kernel with headers a
-#   fresh build with sparse (C=2) and W=1 that must print no warning.
+#   fresh build with sparse (C=2) and W=1 that must print no warning; the
+#   netlink spec (docs/netlink/) valid against the kernel's schema, and the
+#   uapi header generated from it by the kernel's ynl-gen-c.py defining the
+#   same names with the same values as kmod/uapi/linux/ptp_unified.h.
 # Needs build/linux-src (make linux-src).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,13 +22,23 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 echo "TAP version 13"
 cp_args=(--strict --no-tree --quiet --show-types)
-files=$(ls kmod/*.c kmod/*.h | grep -v '^kmod/compat.h$')
+files=$(ls kmod/*.c kmod/*.h kmod/uapi/linux/*.h | grep -v '^kmod/compat.h$')
 if out=$(perl "$CP" "${cp_args[@]}" -f $files 2>&1) &&
 	out2=$(perl "$CP" "${cp_args[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h 2>&1); then
 	ok "checkpatch --strict kmod/ ($(echo $files kmod/compat.h | wc -w) files)"
 else
 	echo "$out" "${out2:-}" | sed 's/^/# /'
 	not_ok "checkpatch --strict kmod/"
+fi
+
+# Debian's python3 with python3-yaml and python3-jsonschema (scripts/deps.sh).
+spec=docs/netlink/ptp_unified.yaml
+if out=$(/usr/bin/python3 scripts/nlspec_check.py "$B/linux-src" "$spec" kmod/uapi/linux/ptp_unified.h 2>&1); then
+	echo "$out"
+	ok "netlink spec $spec valid and the same as kmod/uapi/linux/ptp_unified.h"
+else
+	echo "$out" | sed 's/^\([^#]\)/# \1/'
+	not_ok "netlink spec $spec valid and the same as kmod/uapi/linux/ptp_unified.h"
 fi
 
 kernels=${KERNELS:-$(cd /lib/modules && ls -d */build 2>/dev/null | sed 's,/build$,,')}

@@ -245,6 +245,7 @@ t_holdover() {
 # L1 pauses this VM for 5 s; the module must declare one disruption.
 t_pause() {
 	D=$(sysdev)
+	netlink_listen_start
 	echo "# @@ptpu-request pause 5" >&9
 	"$B/pause_watch" "$D" 120
 	rc=$?
@@ -285,6 +286,91 @@ t_kvm_failover() {
 	echo "back on kvm: unified - host ${1:-?} ns (read uncertainty ${2:-?} ns), bound $b ns; steps $steps -> $(cat "$D/step_count")"
 	[ "$failed_over" != kvm ] && [ "$(cat "$D/step_count")" = "$steps" ] &&
 		within "${1:-}" "${2:-0}" "$b"
+}
+
+# ---- netlink family, sysfs knobs, module parameters ----
+
+# A listener for the next disruption event, in the background: the pause
+# checks start it, t_netlink_pause_event reports what it heard.
+netlink_listen_start() {
+	rm -f /tmp/event_listen.out
+	"$B/event_listen" 150 "$(sysdev)" >/tmp/event_listen.out 2>&1 &
+	echo $! >/tmp/event_listen.pid
+	nl_w=0
+	while ! grep -q listening /tmp/event_listen.out 2>/dev/null && [ $nl_w -lt 50 ]; do
+		sleep 0.1
+		nl_w=$((nl_w + 1))
+	done
+}
+
+# The disruption of the last pause reached a netlink listener (and when).
+t_netlink_pause_event() {
+	[ -f /tmp/event_listen.pid ] || { echo "no listener was started"; return 1; }
+	wait "$(cat /tmp/event_listen.pid)"
+	nl_rc=$?
+	rm -f /tmp/event_listen.pid
+	cat /tmp/event_listen.out
+	return $nl_rc
+}
+
+# Load-time defaults: valid values are taken, invalid ones fall back to the
+# default with a warning.
+t_netlink_module_params() {
+	nl_knobs="max_drift_ppb slew_limit_ppb hysteresis_pct step_threshold_ns stale_limit_s"
+	rmmod ptp_unified || return 1
+	modprobe ptp_unified max_drift_ppb=70000 slew_limit_ppb=400000 hysteresis_pct=30 \
+		step_threshold_ns=200000000 stale_limit_s=200 || return 1
+	D=$(sysdev)
+	nl_got=$(for nl_k in $nl_knobs; do cat "$D/$nl_k"; done | tr '\n' ' ')
+	echo "valid parameters: $nl_got"
+	[ "$nl_got" = "70000 400000 30 200000000 200 " ] || { echo "want 70000 400000 30 200000000 200"; return 1; }
+	rmmod ptp_unified || return 1
+	nl_n0=$(dmesg | grep -c 'using the default')
+	modprobe ptp_unified max_drift_ppb=1000001 slew_limit_ppb=999 hysteresis_pct=91 \
+		step_threshold_ns=999999 stale_limit_s=0 || return 1
+	D=$(sysdev)
+	nl_got=$(for nl_k in $nl_knobs; do cat "$D/$nl_k"; done | tr '\n' ' ')
+	nl_warned=$(($(dmesg | grep -c 'using the default') - nl_n0))
+	dmesg | grep 'using the default' | tail -n "$nl_warned"
+	echo "invalid parameters: $nl_got, $nl_warned warnings"
+	rmmod ptp_unified && modprobe ptp_unified || return 1
+	[ "$nl_got" = "50000 500000 20 100000000 300 " ] && [ "$nl_warned" = 5 ]
+}
+
+# 100000 random and mutated messages and random sysfs writes; the fuzzer
+# then checks the clock. A fresh module afterwards: the storm may have
+# stepped the clock anywhere.
+t_netlink_fuzz() {
+	"$B/nl_fuzz" -n 100000 -t "${1:-60}" -d "$(sysdev)"
+	nl_rc=$?
+	rmmod ptp_unified && modprobe ptp_unified || return 1
+	return $nl_rc
+}
+
+# rmmod and modprobe while a fuzzer keeps sending: no operation may meet a
+# clock that is going away.
+t_netlink_unload_race() {
+	nl_cycles=${1:-10}
+	"$B/nl_fuzz" -r -n 100000000 -t 300 >/tmp/nl_race.out 2>&1 &
+	nl_fpid=$!
+	nl_i=0
+	while [ $nl_i -lt "$nl_cycles" ]; do
+		sleep 0.3
+		nl_try=0
+		# A dump in progress holds a module reference for a moment.
+		until rmmod ptp_unified 2>/dev/null; do
+			nl_try=$((nl_try + 1))
+			[ $nl_try -lt 100 ] || { echo "cycle $nl_i: rmmod kept failing"; kill $nl_fpid; return 1; }
+			sleep 0.05
+		done
+		modprobe ptp_unified || { echo "cycle $nl_i: modprobe failed"; kill $nl_fpid; return 1; }
+		nl_i=$((nl_i + 1))
+	done
+	kill $nl_fpid
+	wait $nl_fpid
+	cat /tmp/nl_race.out
+	echo "$nl_cycles unload/reload cycles under the fuzzer"
+	phc_dev >/dev/null
 }
 
 t_dmesg_clean() {
@@ -347,12 +433,21 @@ if [ "$kind" = nested ]; then
 	check kvm_selected t_kvm_selected
 	check kvm_agrees_within_bound t_kvm_agrees
 	check pause_5s t_pause
+	check netlink_pause_event t_netlink_pause_event
 	if [ "$suite" = full ]; then
 		check rtc_calibrated t_rtc_calibrated
 		check holdover_rtc t_holdover 120
 		check pause_seen_by_rtc_alone t_pause_rtc_only
+		check netlink_pause_event_rtc t_netlink_pause_event
 		check kvm_failover t_kvm_failover
 	fi
+fi
+# netlink family and sysfs knobs
+if [ "$suite" = full ]; then
+	check_kselftest ptpu_nl_test
+	check netlink_module_params t_netlink_module_params
+	check netlink_fuzz t_netlink_fuzz 60
+	check netlink_unload_race t_netlink_unload_race 10
 fi
 check dmesg_clean t_dmesg_clean
 echo "1..$n"
