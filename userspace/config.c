@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "discover.h"
 
 #define LINE_MAX_LEN 1024
 #define MAX_TOKENS 8
@@ -27,6 +28,10 @@ void config_defaults(struct config *cfg)
 	cfg->ntp_poll_s = 64.0;
 	cfg->json = false;
 	cfg->log_interval = 0;
+	cfg->ntp_discover = true;
+	strcpy(cfg->dhcp_lease_dirs, DISCOVER_DEFAULT_LEASE_DIRS);
+	strcpy(cfg->config_drive, DISCOVER_DEFAULT_CONFIG_DRIVE);
+	strcpy(cfg->metadata_url, DISCOVER_DEFAULT_METADATA_URL);
 }
 
 static int parse_double(const char *v, double min, double max, double *out,
@@ -101,6 +106,61 @@ static int add_server(struct config *cfg, const struct ntp_server_cfg *s,
 	return 0;
 }
 
+/* "DIR[:DIR...]", every one absolute, or "none" (stored as ""). */
+static int parse_dirs(const char *v, char *out, size_t outlen, char *why,
+		      size_t len)
+{
+	const char *p = v;
+
+	if (!strcmp(v, "none")) {
+		out[0] = '\0';
+		return 0;
+	}
+	if (strlen(v) >= outlen)
+		goto bad;
+	for (;;) {
+		if (*p != '/')
+			goto bad;
+		p += strcspn(p, ":");
+		if (!*p)
+			break;
+		p++;
+	}
+	strcpy(out, v);
+	return 0;
+bad:
+	snprintf(why, len,
+		 "'%s' is not absolute paths separated by ':' or none", v);
+	return -1;
+}
+
+/* An http:// or https:// URL without blanks or control characters, or
+ * "none" (stored as ""). */
+static int parse_url(const char *v, char *out, size_t outlen, char *why,
+		     size_t len)
+{
+	size_t scheme = !strncmp(v, "http://", 7) ? 7 :
+			!strncmp(v, "https://", 8) ? 8 : 0;
+	const char *p;
+
+	if (!strcmp(v, "none")) {
+		out[0] = '\0';
+		return 0;
+	}
+	for (p = v; *p; p++) {
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			goto bad;
+	}
+	/* Room for the vendor_data.json sibling (discover_http.c). */
+	if (!scheme || !v[scheme] || strlen(v) + 16 >= outlen)
+		goto bad;
+	strcpy(out, v);
+	return 0;
+bad:
+	snprintf(why, len, "'%s' is not an http:// or https:// URL or none", v);
+	return -1;
+}
+
 int config_set(struct config *cfg, const char *key, const char *value,
 	       bool *replace_servers, char *why, size_t len)
 {
@@ -141,6 +201,27 @@ int config_set(struct config *cfg, const char *key, const char *value,
 	if (!strcmp(key, "log_interval"))
 		return parse_uint(value, 0, 1000000, &cfg->log_interval, why,
 				  len);
+	if (!strcmp(key, "ntp_discover"))
+		return parse_bool(value, &cfg->ntp_discover, why, len);
+	if (!strcmp(key, "dhcp_lease_dirs"))
+		return parse_dirs(value, cfg->dhcp_lease_dirs,
+				  sizeof(cfg->dhcp_lease_dirs), why, len);
+	if (!strcmp(key, "config_drive")) {
+		if (!strcmp(value, "none")) {
+			cfg->config_drive[0] = '\0';
+			return 0;
+		}
+		if (value[0] != '/' || strlen(value) >= sizeof(cfg->config_drive)) {
+			snprintf(why, len, "'%s' is not an absolute path or none",
+				 value);
+			return -1;
+		}
+		strcpy(cfg->config_drive, value);
+		return 0;
+	}
+	if (!strcmp(key, "metadata_url"))
+		return parse_url(value, cfg->metadata_url,
+				 sizeof(cfg->metadata_url), why, len);
 	if (!strcmp(key, "ntp_server")) {
 		if (ntp_server_parse(value, &s)) {
 			snprintf(why, len,
@@ -207,7 +288,8 @@ static bool known_key(const char *key)
 	static const char *const keys[] = {
 		"device", "servo", "poll", "step_threshold", "first_step",
 		"samples", "max_freq", "ntp_server", "ntp_poll", "json",
-		"log_interval",
+		"log_interval", "ntp_discover", "dhcp_lease_dirs",
+		"config_drive", "metadata_url",
 	};
 	size_t i;
 

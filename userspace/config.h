@@ -11,7 +11,9 @@
  *   first_step SECONDS                samples N
  *   max_freq PPB                      ntp_server HOST [port N] [iburst]
  *   ntp_poll SECONDS                  json yes|no
- *   log_interval N
+ *   log_interval N                    ntp_discover yes|no
+ *   dhcp_lease_dirs DIR[:DIR...]|none config_drive PATH|none
+ *   metadata_url URL|none
  * Any error is reported as "FILE:LINE: what is wrong".
  */
 #ifndef PHC_STEER_CONFIG_H
@@ -23,6 +25,8 @@
 
 #include "ntp_client.h"
 #include "servo.h"
+
+#define CONFIG_URL_MAX 1024
 
 struct config {
 	char device[PATH_MAX];	/* "" = find the ptp_unified clock */
@@ -37,6 +41,12 @@ struct config {
 	double ntp_poll_s;
 	bool json;
 	unsigned int log_interval;
+	/* NTP server discovery (discover.h) when no ntp_server is set; the
+	 * strings are "" for none. */
+	bool ntp_discover;
+	char dhcp_lease_dirs[PATH_MAX];
+	char config_drive[PATH_MAX];
+	char metadata_url[CONFIG_URL_MAX];
 };
 
 void config_defaults(struct config *cfg);

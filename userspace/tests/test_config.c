@@ -60,7 +60,12 @@ static void good(void)
 		    "ntp_server [::1] port 124\n"
 		    "ntp_poll 16\n"
 		    "json yes\n"
-		    "log_interval 60\n", &cfg), "", "a full file loads");
+		    "log_interval 60\n"
+		    "ntp_discover no\n"
+		    "dhcp_lease_dirs /a:/b/c\n"
+		    "config_drive /media/config-2\n"
+		    "metadata_url http://127.0.0.1:8775/openstack/latest/vendor_data2.json\n",
+		    &cfg), "", "a full file loads");
 	is_str(cfg.device, "/dev/ptp_kvm", "device");
 	is_int(cfg.servo, SERVO_LINREG, "servo");
 	ok(cfg.poll_s == 0.5, "poll");
@@ -79,12 +84,29 @@ static void good(void)
 	ok(cfg.ntp_poll_s == 16, "ntp_poll");
 	ok(cfg.json, "json");
 	is_int(cfg.log_interval, 60, "log_interval");
+	ok(!cfg.ntp_discover, "ntp_discover");
+	is_str(cfg.dhcp_lease_dirs, "/a:/b/c", "dhcp_lease_dirs");
+	is_str(cfg.config_drive, "/media/config-2", "config_drive");
+	is_str(cfg.metadata_url,
+	       "http://127.0.0.1:8775/openstack/latest/vendor_data2.json", "metadata_url");
+	is_str(load("dhcp_lease_dirs none\nconfig_drive none\nmetadata_url none\n"
+		    "ntp_discover yes\nmetadata_url https://[::1]:8775/vd2.json\n", &cfg),
+	       "", "discovery keys: none, https, yes");
+	ok(!cfg.dhcp_lease_dirs[0] && !cfg.config_drive[0] && cfg.ntp_discover,
+	   "none is stored as an empty string");
+	is_str(cfg.metadata_url, "https://[::1]:8775/vd2.json", "the last value counts");
 
 	load("", &cfg);
 	ok(cfg.servo == SERVO_PI && cfg.poll_s == 1 && cfg.step_threshold_s == 0.128 &&
 		   cfg.first_step_s == 0.00002 && cfg.samples == 5 &&
 		   cfg.max_freq_ppb == 500000 && cfg.ntp_poll_s == 64 && !cfg.json &&
-		   !cfg.log_interval && !cfg.device[0] && !cfg.n_servers,
+		   !cfg.log_interval && !cfg.device[0] && !cfg.n_servers &&
+		   cfg.ntp_discover &&
+		   !strcmp(cfg.dhcp_lease_dirs,
+			   "/var/lib/dhcp:/var/lib/dhclient:/run/systemd/netif/leases") &&
+		   !strcmp(cfg.config_drive, "/mnt/config") &&
+		   !strcmp(cfg.metadata_url,
+			   "http://169.254.169.254/openstack/latest/vendor_data2.json"),
 	   "an empty file leaves the documented defaults");
 }
 
@@ -127,6 +149,24 @@ static void errors(void)
 		     "ntp_server i\n", 9, "too many servers (at most 8)");
 	expect_error("# only a comment\n  json yes # trailing\nbogus\n", 3,
 		     "unknown key 'bogus'");
+	expect_error("ntp_discover maybe\n", 1, "ntp_discover: 'maybe' is not yes or no");
+	expect_error("dhcp_lease_dirs var/lib/dhcp\n", 1,
+		     "dhcp_lease_dirs: 'var/lib/dhcp' is not absolute paths separated by ':' or none");
+	expect_error("dhcp_lease_dirs /a::/b\n", 1,
+		     "dhcp_lease_dirs: '/a::/b' is not absolute paths separated by ':' or none");
+	expect_error("dhcp_lease_dirs /a:\n", 1,
+		     "dhcp_lease_dirs: '/a:' is not absolute paths separated by ':' or none");
+	expect_error("dhcp_lease_dirs /a /b\n", 1,
+		     "dhcp_lease_dirs: unexpected '/b' after the value");
+	expect_error("config_drive mnt/config\n", 1,
+		     "config_drive: 'mnt/config' is not an absolute path or none");
+	expect_error("metadata_url ftp://x/vendor_data2.json\n", 1,
+		     "metadata_url: 'ftp://x/vendor_data2.json' is not an http:// or https:// URL or none");
+	expect_error("metadata_url http://\n", 1,
+		     "metadata_url: 'http://' is not an http:// or https:// URL or none");
+	expect_error("metadata_url 169.254.169.254\n", 1,
+		     "metadata_url: '169.254.169.254' is not an http:// or https:// URL or none");
+	expect_error("metadata_url\n", 1, "metadata_url: missing value");
 
 	memset(big, 'x', sizeof(big) - 2);
 	big[sizeof(big) - 2] = '\n';
