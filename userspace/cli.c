@@ -14,6 +14,10 @@
 #define MAX_FLAGS 128
 #define OPT_NTP_POLL 1000
 #define OPT_TIMEOUT 1001
+#define OPT_NTP_DISCOVER 1002
+#define OPT_LEASE_DIRS 1003
+#define OPT_CONFIG_DRIVE 1004
+#define OPT_METADATA_URL 1005
 
 void cli_usage(FILE *out)
 {
@@ -21,10 +25,13 @@ void cli_usage(FILE *out)
 "Usage: phc-steer [steer] [OPTIONS]\n"
 "       phc-steer read [-N N] [-j] [DEVICE]\n"
 "       phc-steer ntp-probe [-j] [-t SECONDS] [-d DEVICE] SERVER[:PORT]\n"
+"       phc-steer discover [-j] [-f FILE] [DISCOVERY OPTIONS]\n"
+"       phc-steer status [-j] [DEVICE]\n"
 "       phc-steer --help | --version\n"
 "\n"
 "steer (the default): keep CLOCK_REALTIME on a PTP hardware clock, by\n"
-"default the ptp_unified clock, and sample the NTP servers given.\n"
+"default the ptp_unified clock, and sample the NTP servers given (or\n"
+"discovered when none is given).\n"
 "  -f, --config FILE          read settings from FILE; flags override it\n"
 "  -d, --device PATH          PHC to follow (default /dev/ptp_unified, else\n"
 "                             the clock named ptp_unified in /sys/class/ptp)\n"
@@ -45,6 +52,26 @@ void cli_usage(FILE *out)
 "  -u, --log-interval N       a summary line every N polls instead of a\n"
 "                             line per poll (default 0: every poll)\n"
 "  -j, --json                 JSON lines instead of text\n"
+"      --ntp-discover yes|no  without servers given, discover them (default\n"
+"                             yes): DHCP leases, config drive, metadata\n"
+"\n"
+"discovery options (steer and discover):\n"
+"      --dhcp-lease-dirs DIR[:DIR...]|none\n"
+"                             lease files of dhclient and systemd-networkd\n"
+"                             (default /var/lib/dhcp:/var/lib/dhclient:\n"
+"                             /run/systemd/netif/leases)\n"
+"      --config-drive PATH|none\n"
+"                             where the config drive is mounted (default\n"
+"                             /mnt/config; else where config-2 is mounted)\n"
+"      --metadata-url URL|none\n"
+"                             vendor data URL (default http://169.254.169.254\n"
+"                             /openstack/latest/vendor_data2.json)\n"
+"\n"
+"discover: find NTP servers as steer would, print them and their origin.\n"
+"\n"
+"status: the ptp_unified module's sources (like chronyc sources) and the\n"
+"clock and system clock (like chronyc tracking); DEVICE is the PHC the\n"
+"system clock is read against (default: the unified clock).\n"
 "\n"
 "read: one reading of the PHC: method, offset (CLOCK_REALTIME - PHC), delay.\n"
 "\n"
@@ -53,7 +80,8 @@ void cli_usage(FILE *out)
 "  -d, --device PATH          take the realtime/raw pair from this PHC\n"
 "\n"
 "Exit status: 0 ok, 1 runtime failure, 2 usage or config error,\n"
-"3 device missing, not a PHC, or not permitted.\n", out);
+"3 device missing, not a PHC, or not permitted; discover: 1 when nothing\n"
+"was found.\n", out);
 }
 
 struct flag {
@@ -77,6 +105,26 @@ static const struct option steer_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
+	{ "ntp-discover", required_argument, NULL, OPT_NTP_DISCOVER },
+	{ "dhcp-lease-dirs", required_argument, NULL, OPT_LEASE_DIRS },
+	{ "config-drive", required_argument, NULL, OPT_CONFIG_DRIVE },
+	{ "metadata-url", required_argument, NULL, OPT_METADATA_URL },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option discover_longopts[] = {
+	{ "config", required_argument, NULL, 'f' },
+	{ "dhcp-lease-dirs", required_argument, NULL, OPT_LEASE_DIRS },
+	{ "config-drive", required_argument, NULL, OPT_CONFIG_DRIVE },
+	{ "metadata-url", required_argument, NULL, OPT_METADATA_URL },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option status_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -124,6 +172,10 @@ static const char *config_key(int opt)
 	case 'n': return "ntp_server";
 	case OPT_NTP_POLL: return "ntp_poll";
 	case 'u': return "log_interval";
+	case OPT_NTP_DISCOVER: return "ntp_discover";
+	case OPT_LEASE_DIRS: return "dhcp_lease_dirs";
+	case OPT_CONFIG_DRIVE: return "config_drive";
+	case OPT_METADATA_URL: return "metadata_url";
 	}
 	return NULL;
 }
@@ -196,6 +248,14 @@ int cli_parse(int argc, char **argv, struct cli *cli, char *err, size_t errlen)
 			cli->cmd = CLI_NTP_PROBE;
 			longopts = probe_opts;
 			shortopts = ":t:d:jh";
+		} else if (!strcmp(cmd, "status")) {
+			cli->cmd = CLI_STATUS;
+			longopts = status_opts;
+			shortopts = ":jh";
+		} else if (!strcmp(cmd, "discover")) {
+			cli->cmd = CLI_DISCOVER;
+			longopts = discover_longopts;
+			shortopts = ":f:jh";
 		} else {
 			snprintf(err, errlen, "unknown command '%s'", cmd);
 			return EXIT_USAGE;
@@ -245,10 +305,11 @@ int cli_parse(int argc, char **argv, struct cli *cli, char *err, size_t errlen)
 
 	switch (cli->cmd) {
 	case CLI_READ:
+	case CLI_STATUS:
 		if (optind < sub_argc) {
 			if (config_set(&cli->cfg, "device", sub_argv[optind], NULL,
 				       why, sizeof(why))) {
-				snprintf(err, errlen, "read: %s", why);
+				snprintf(err, errlen, "%s: %s", cmd, why);
 				return EXIT_USAGE;
 			}
 			optind++;

@@ -14,6 +14,8 @@ enum cli_command {
 	CLI_STEER,
 	CLI_READ,
 	CLI_NTP_PROBE,
+	CLI_DISCOVER,
+	CLI_STATUS,
 	CLI_HELP,
 	CLI_VERSION,
 };

@@ -2,8 +2,8 @@
 /*
  * Where reference samples go. The NTP client (and any other source phc-steer
  * measures) hands each sample to a feed; the ptp_unified module's netlink
- * "push a sample" command is one feed implementation (feed_netlink.c, to
- * come), feed_print.c the one used until then and for "ntp-probe": it logs
+ * "push a sample" command is one feed implementation (feed_netlink.c), and
+ * feed_print.c, used by "ntp-probe" and when the module is not loaded, logs
  * the sample.
  *
  * A sample is the triple of DESIGN.md, "The one rule of the time base":
@@ -52,5 +52,6 @@ const char *feed_class_name(enum feed_class cls);
 
 struct log;
 struct feed *feed_print_create(struct log *log);
+struct feed *feed_netlink_create(struct log *log, int *err);
 
 #endif /* PHC_STEER_FEED_H */

@@ -6,18 +6,24 @@
  *   phc-steer [steer] [OPTIONS]   steer (the daemon)
  *   phc-steer read [DEVICE]       one PHC reading
  *   phc-steer ntp-probe SERVER    one NTP exchange
+ *   phc-steer discover            NTP servers as steer would discover them
  *
  * Exit codes: see exit_codes.h and phc-steer.8.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "discover.h"
 #include "evloop.h"
 #include "exit_codes.h"
 #include "feed.h"
 #include "log.h"
+#include "module_link.h"
 #include "ntp_client.h"
+#include "status.h"
 #include "steer.h"
 #include "sysoff.h"
 
@@ -172,8 +178,87 @@ out:
 	return code;
 }
 
+#define MAX_NOTES 64
+
+struct notes {
+	bool json;
+	const char *msg[MAX_NOTES];
+	unsigned int n;
+};
+
+static void discover_note_cmd(void *arg, const char *msg)
+{
+	struct notes *n = arg;
+
+	if (!n->json)
+		fprintf(stderr, "phc-steer: %s\n", msg);
+	else if (n->n < MAX_NOTES && (n->msg[n->n] = strdup(msg)))
+		n->n++;
+}
+
+static int cmd_discover(const struct cli *cli)
+{
+	struct notes notes = { .json = cli->cfg.json };
+	struct discover_result *r = malloc(sizeof(*r));
+	struct discover_opts o;
+	unsigned int i, n;
+
+	if (!r) {
+		fprintf(stderr, "phc-steer: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	discover_opts_from_config(&o, &cli->cfg);
+	o.note = discover_note_cmd;
+	o.note_arg = &notes;
+	n = discover_run(&o, r);
+	discover_print(stdout, r, cli->cfg.json, notes.msg, notes.n);
+	for (i = 0; i < notes.n; i++)
+		free((char *)notes.msg[i]);
+	free(r);
+	return n ? EXIT_OK : EXIT_RUNTIME;
+}
+
+static void discover_note_log(void *arg, const char *msg)
+{
+	log_notice(arg, "%s", msg);
+}
+
+/* The servers to sample: configured, else discovered (ntp_discover). */
+static unsigned int steer_servers(const struct cli *cli, struct log *log,
+				  struct ntp_server_cfg *servers)
+{
+	struct discover_result *r;
+	struct discover_opts o;
+	char name[NTP_HOST_MAX + 16];
+	unsigned int i, n;
+
+	if (cli->cfg.n_servers || !cli->cfg.ntp_discover) {
+		memcpy(servers, cli->cfg.servers,
+		       cli->cfg.n_servers * sizeof(*servers));
+		return cli->cfg.n_servers;
+	}
+	r = malloc(sizeof(*r));
+	if (!r)
+		return 0;
+	discover_opts_from_config(&o, &cli->cfg);
+	o.note = discover_note_log;
+	o.note_arg = log;
+	n = discover_run(&o, r);
+	for (i = 0; i < n; i++) {
+		servers[i] = r->list.s[i].cfg;
+		ntp_server_name(&servers[i], name, sizeof(name));
+		log_notice(log, "discover: NTP server %s from %s %s (%s)", name,
+			   discover_origin_name(r->origin), r->list.s[i].source,
+			   r->list.s[i].field);
+	}
+	free(r);
+	return n;
+}
+
 static int cmd_steer(const struct cli *cli)
 {
+	struct ntp_server_cfg servers[NTP_MAX_SERVERS];
+	unsigned int n_servers;
 	struct ntp_client_opts opts = {
 		.poll_s = cli->cfg.ntp_poll_s,
 		.timeout_s = 2.0,
@@ -181,12 +266,13 @@ static int cmd_steer(const struct cli *cli)
 		.burst_interval_s = NTP_IBURST_INTERVAL_S,
 	};
 	struct ntp_client *client = NULL;
+	struct module_link *link = NULL;
 	struct feed *feed = NULL;
 	char err[PATH_MAX + 200];
 	struct steer *st = NULL;
 	struct evloop *loop;
 	struct log log;
-	int code;
+	int code, ret;
 
 	log_init(&log, stdout, cli->cfg.json);
 	loop = evloop_create();
@@ -201,10 +287,25 @@ static int cmd_steer(const struct cli *cli)
 		evloop_destroy(loop);
 		return code;
 	}
-	if (cli->cfg.n_servers) {
-		feed = feed_print_create(&log);
-		client = feed ? ntp_client_create(loop, &log, feed, cli->cfg.servers,
-						  cli->cfg.n_servers, &opts,
+	/*
+	 * With the ptp_unified module loaded, hear its events (a disruption
+	 * steps at once) and feed it NTP; without it (steering from another
+	 * PHC on a guest without the module), steer alone and log the samples.
+	 */
+	link = module_link_create(loop, &log, st, &ret);
+	if (!link)
+		log_notice(&log, "no link to the ptp_unified module (%s): no disruption events",
+			   ret == -ENOENT ? "not loaded" : strerror(-ret));
+	n_servers = steer_servers(cli, &log, servers);
+	if (n_servers) {
+		feed = feed_netlink_create(&log, &ret);
+		if (!feed) {
+			log_notice(&log, "cannot feed the ptp_unified module (%s): NTP samples are only logged",
+				   ret == -ENOENT ? "not loaded" : strerror(-ret));
+			feed = feed_print_create(&log);
+		}
+		client = feed ? ntp_client_create(loop, &log, feed, servers,
+						  n_servers, &opts,
 						  steer_rt_raw_pair, st) :
 				NULL;
 		if (!client) {
@@ -221,6 +322,7 @@ static int cmd_steer(const struct cli *cli)
 out:
 	ntp_client_destroy(client);
 	feed_destroy(feed);
+	module_link_destroy(link);
 	steer_destroy(st);
 	evloop_destroy(loop);
 	return code;
@@ -244,8 +346,13 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	case CLI_READ:
 		return cmd_read(&cli);
+	case CLI_STATUS:
+		return status_run(cli.cfg.device[0] ? cli.cfg.device : NULL,
+				  cli.cfg.json, stdout);
 	case CLI_NTP_PROBE:
 		return cmd_ntp_probe(&cli);
+	case CLI_DISCOVER:
+		return cmd_discover(&cli);
 	case CLI_STEER:
 		break;
 	}

@@ -59,6 +59,27 @@ static void commands(void)
 	       "ntp-probe");
 	ok(c.cmd == CLI_NTP_PROBE && !strcmp(c.server, "127.0.0.1:11123") &&
 		   c.timeout_s == 0.5, "ntp-probe server and timeout");
+	is_int(parse(&c, "status", NULL), EXIT_OK, "status");
+	ok(c.cmd == CLI_STATUS && !c.cfg.device[0] && !c.cfg.json,
+	   "status finds the clock itself");
+	is_int(parse(&c, "status", "-j", "/dev/ptp2", NULL), EXIT_OK, "status -j DEV");
+	ok(c.cmd == CLI_STATUS && !strcmp(c.cfg.device, "/dev/ptp2") && c.cfg.json,
+	   "status options taken");
+	is_int(parse(&c, "discover", NULL), EXIT_OK, "discover");
+	ok(c.cmd == CLI_DISCOVER && c.cfg.ntp_discover && !c.cfg.json,
+	   "discover with the defaults");
+	is_int(parse(&c, "discover", "--dhcp-lease-dirs", "/l1:/l2", "--config-drive=/cd",
+		     "--metadata-url", "http://127.0.0.1:1/vendor_data2.json", "-j", NULL),
+	       EXIT_OK, "discover with every option");
+	ok(!strcmp(c.cfg.dhcp_lease_dirs, "/l1:/l2") && !strcmp(c.cfg.config_drive, "/cd") &&
+		   !strcmp(c.cfg.metadata_url, "http://127.0.0.1:1/vendor_data2.json") &&
+		   c.cfg.json, "discover options taken");
+	is_int(parse(&c, "discover", "--metadata-url", "none", "--config-drive", "none",
+		     "--dhcp-lease-dirs", "none", NULL), EXIT_OK, "discover, every origin none");
+	ok(!c.cfg.metadata_url[0] && !c.cfg.config_drive[0] && !c.cfg.dhcp_lease_dirs[0],
+	   "none turns each off");
+	is_int(parse(&c, "discover", "-h", NULL), EXIT_OK, "discover -h");
+	is_int(c.cmd, CLI_HELP, "is help");
 }
 
 static void steer_flags(void)
@@ -83,6 +104,17 @@ static void steer_flags(void)
 	ok(c.cfg.ntp_poll_s == 16, "--ntp-poll");
 	is_int(c.cfg.log_interval, 10, "-u");
 	ok(c.cfg.json, "-j");
+	ok(c.cfg.ntp_discover, "discovery is on by default");
+
+	is_int(parse(&c, "--ntp-discover", "no", "--metadata-url",
+		     "http://127.0.0.1:8775/openstack/latest/vendor_data2.json",
+		     "--config-drive", "/media/cd", "--dhcp-lease-dirs=/l", NULL),
+	       EXIT_OK, "steer discovery flags");
+	ok(!c.cfg.ntp_discover, "--ntp-discover no");
+	is_str(c.cfg.metadata_url, "http://127.0.0.1:8775/openstack/latest/vendor_data2.json",
+	       "--metadata-url");
+	is_str(c.cfg.config_drive, "/media/cd", "--config-drive");
+	is_str(c.cfg.dhcp_lease_dirs, "/l", "--dhcp-lease-dirs=");
 }
 
 static void overrides(void)
@@ -95,8 +127,17 @@ static void overrides(void)
 	snprintf(path, sizeof(path), "%s/c.conf", dir);
 	f = fopen(path, "w");
 	fputs("poll 4\nservo linreg\nntp_server 127.0.0.1 port 1\n"
-	      "ntp_server 127.0.0.1 port 2\n", f);
+	      "ntp_server 127.0.0.1 port 2\nmetadata_url none\nntp_discover no\n", f);
 	fclose(f);
+
+	is_int(parse(&c, "discover", "-f", path, "--metadata-url",
+		     "http://127.0.0.1:9/vendor_data2.json", NULL), EXIT_OK,
+	       "discover -f FILE --metadata-url");
+	is_str(c.cfg.metadata_url, "http://127.0.0.1:9/vendor_data2.json",
+	       "the flag wins over the file's metadata_url none");
+	is_int(parse(&c, "-f", path, "--ntp-discover", "yes", NULL), EXIT_OK,
+	       "--ntp-discover yes over the file's no");
+	ok(c.cfg.ntp_discover, "the flag wins");
 
 	is_int(parse(&c, "-p", "2", "-f", path, NULL), EXIT_OK,
 	       "flag before -f FILE");
@@ -141,7 +182,10 @@ static void errors(void)
 	REFUSE("--ntp-server: 'h:0' is not HOST, HOST:PORT or [ADDRESS]:PORT",
 	       "--ntp-server", "h:0");
 	REFUSE("-u: '-1' is not a whole number", "-u", "-1");
-	REFUSE("unknown command 'status'", "status");
+	REFUSE("unknown command 'stat'", "stat");
+	REFUSE("unexpected argument 'b'", "status", "/dev/a", "b");
+	REFUSE("status: 'ptp0' is not an absolute path", "status", "ptp0");
+	REFUSE("unknown option '-N'", "status", "-N", "3");
 	REFUSE("unexpected argument 'extra'", "steer", "extra");
 	REFUSE("unexpected argument 'b'", "read", "/dev/a", "b");
 	REFUSE("read: 'ptp0' is not an absolute path", "read", "ptp0");
@@ -152,6 +196,20 @@ static void errors(void)
 	REFUSE("-t: '0' is not a number of seconds from 0 to 60", "ntp-probe", "-t",
 	       "0", "h");
 	REFUSE("-f needs a value", "-f");
+	REFUSE("--ntp-discover: 'maybe' is not yes or no", "--ntp-discover", "maybe");
+	REFUSE("--ntp-discover needs a value", "--ntp-discover");
+	REFUSE("--metadata-url: 'x' is not an http:// or https:// URL or none",
+	       "--metadata-url", "x");
+	REFUSE("--metadata-url: 'x' is not an http:// or https:// URL or none",
+	       "discover", "--metadata-url=x");
+	REFUSE("--config-drive: 'cd' is not an absolute path or none", "discover",
+	       "--config-drive", "cd");
+	REFUSE("--dhcp-lease-dirs: 'a:b' is not absolute paths separated by ':' or none",
+	       "--dhcp-lease-dirs", "a:b");
+	REFUSE("unknown option '--ntp-discover'", "discover", "--ntp-discover", "no");
+	REFUSE("unknown option '--poll'", "discover", "--poll", "1");
+	REFUSE("unknown option '-n'", "discover", "-n", "a");
+	REFUSE("unexpected argument 'eth0'", "discover", "eth0");
 }
 
 int main(void)
