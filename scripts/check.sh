@@ -8,8 +8,8 @@
 # on every other kernel (TCG and nested).
 # Each check is one TAP line; the last line is the tally.
 #
-# Environment: CHECK_ONLY="lint unit fuzz guests" to run a subset (the default
-# is everything), FUZZ_SECONDS (default 45 per target).
+# Environment: CHECK_ONLY="lint unit fuzz guests packaging" to run a subset
+# (the default is everything), FUZZ_SECONDS (default 30 per target).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -17,8 +17,8 @@ B=$top/build
 L=$B/check
 mkdir -p "$L"
 passed=0 failed=0 skipped=0
-only=${CHECK_ONLY:-lint unit fuzz guests}
-export FUZZ_SECONDS=${FUZZ_SECONDS:-45}
+only=${CHECK_ONLY:-lint unit fuzz guests packaging}
+export FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 t0=$(date +%s)
 
 say() { echo "[$(($(date +%s) - t0))s] $*"; }
@@ -127,6 +127,16 @@ case " $only " in *" guests "*)
 		guest "tcg-$k-smoke" --kernel "$k" --kind tcg --suite smoke --timeout 600
 		guest "kvm-$k-smoke" --kernel "$k" --kind nested --suite smoke --timeout 900
 	done
+	;;
+esac
+
+# Packaging: DKMS round trip on the build machine's kernels, `make deb` with
+# lintian, and the .debs installed into a Debian 12 root booted under systemd
+# (packaging/tests/; the root is cached in /var/cache/ptp-unified).
+case " $only " in *" packaging "*)
+	tap_step packaging-dkms packaging/tests/dkms-test.sh
+	tap_step packaging-deb packaging/tests/deb-test.sh
+	tap_step packaging-boot packaging/tests/deb-boot-test.sh
 	;;
 esac
 

@@ -15,9 +15,10 @@ PKGS=(
 	build-essential bc flex bison libelf-dev kmod cpio
 	qemu-system-x86 busybox-static
 	chrony linuxptp
-	libnl-3-dev libnl-genl-3-dev libjson-c-dev libcurl4-openssl-dev pkg-config
+	libnl-3-dev libnl-genl-3-dev libjson-c-dev libcurl4-openssl-dev libyaml-dev pkg-config
 	dkms sparse clang llvm libclang-rt-14-dev
-	gnuplot-nox debootstrap python3 python3-yaml
+	gnuplot-nox debootstrap python3 python3-yaml python3-jsonschema
+	debhelper dh-dkms lintian fakeroot systemd e2fsprogs
 	linux-source-6.1 linux-source-6.12
 	linux-image-amd64 linux-headers-amd64
 )
