@@ -418,6 +418,29 @@ static ssize_t ptpu_src_show(struct kobject *kobj, struct kobj_attribute *kattr,
 	return -EINVAL;
 }
 
+/*
+ * kstrtobool() looks at the first character only ("nonsense" is false): a
+ * knob wants the whole word, so a typo is refused, not taken.
+ */
+static int ptpu_strict_bool(const char *buf, bool *v)
+{
+	static const char * const yes[] = { "1", "y", "yes", "on", "true" };
+	static const char * const no[] = { "0", "n", "no", "off", "false" };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (sysfs_streq(buf, yes[i])) {
+			*v = true;
+			return 0;
+		}
+		if (sysfs_streq(buf, no[i])) {
+			*v = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static ssize_t ptpu_src_store(struct kobject *kobj, struct kobj_attribute *kattr,
 			      const char *buf, size_t count)
 {
@@ -432,7 +455,7 @@ static ssize_t ptpu_src_store(struct kobject *kobj, struct kobj_attribute *kattr
 	s64 now;
 	int ret;
 
-	if (f == PTPU_SRC_PRIORITY ? kstrtouint(buf, 0, &prio) : kstrtobool(buf, &flag))
+	if (f == PTPU_SRC_PRIORITY ? kstrtouint(buf, 0, &prio) : ptpu_strict_bool(buf, &flag))
 		return -EINVAL;
 
 	mutex_lock(&pd->lock);

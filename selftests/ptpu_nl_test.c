@@ -950,7 +950,8 @@ TEST_F_TIMEOUT(nl, sysfs_knobs, 120)
 		"garbage", "\n", "-1", "12abc", "0x", " ", "99999999999999999999999", "1.5",
 		NULL };
 	static const char *const bools[] = {
-		"garbage", "\n", "2", "-1", "x", "99999999999999999999999", NULL };
+		"garbage", "\n", "2", "-1", "x", "99999999999999999999999", "nonsense",
+		"yesterday", "on1", NULL };
 	static const char *const prios[] = {
 		"garbage", "\n", "-1", "4294967296", "1.5", "0x", NULL };
 	static const char *const rtcs[] = {
