@@ -116,20 +116,17 @@ t_load_cycles() {
 	i=1
 	while [ $i -le "$cycles" ]; do
 		if [ $((i % 5)) = 0 ]; then
-			rm -f /tmp/hold.in
-			mkfifo /tmp/hold.in
-			"$B/ptp_hold" </tmp/hold.in >/tmp/hold.out 2>&1 &
+			rm -f /tmp/hold.ready /tmp/hold.go
+			"$B/ptp_hold" /tmp/hold.ready /tmp/hold.go >/tmp/hold.out 2>&1 &
 			hpid=$!
-			exec 3>/tmp/hold.in
 			w=0
-			while ! grep -q ready /tmp/hold.out && [ $w -lt 100 ]; do
+			while [ ! -e /tmp/hold.ready ] && kill -0 $hpid 2>/dev/null && [ $w -lt 300 ]; do
 				sleep 0.1
 				w=$((w + 1))
 			done
-			grep -q ready /tmp/hold.out || { cat /tmp/hold.out; echo "cycle $i: holder not ready"; return 1; }
+			[ -e /tmp/hold.ready ] || { cat /tmp/hold.out; echo "cycle $i: holder not ready"; return 1; }
 			rmmod ptp_unified || { echo "cycle $i: rmmod with the device open failed"; return 1; }
-			echo go >&3
-			exec 3>&-
+			touch /tmp/hold.go
 			wait $hpid || { cat /tmp/hold.out; echo "cycle $i: stale fd did not get ENODEV"; return 1; }
 			held=$((held + 1))
 		else
