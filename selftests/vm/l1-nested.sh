@@ -72,3 +72,9 @@ while kill -0 $l2 2>/dev/null; do
 done
 wait $l2
 echo "L1: L2 exited with $?"
+if ! grep -q '^# ptpu: guest done' "$R/tap.txt"; then
+	# QEMU with -no-reboot exits quietly on a guest triple fault: say so,
+	# with what L1's KVM logged about it.
+	echo "L1: L2 stopped before its tests finished: it crashed, triple-faulted or was killed"
+	dmesg | tail -n 20 | sed 's/^/L1 dmesg: /'
+fi
