@@ -48,7 +48,8 @@ How to read this: the guest's own clock (CLOCK_REALTIME) was set from the
 emulated RTC at boot, so it is off by up to a second. ptp_unified found the
 hypervisor's clock (the kvm source), selected it, and now agrees with it to
 within nanoseconds ("ptp_unified - KVM virtual PTP"), with an honest error
-bound of a few microseconds. The rtc source is there too, waiting to be
+bound of microseconds (it grows between polls of the hypervisor's clock, by
+the 50 ppm the raw counter might drift). The rtc source is there too, to be
 calibrated against kvm, as a holdover if kvm ever goes away.
 TXT
 [ $rc = 0 ] && echo "Demo finished. Logs: $out" || echo "Demo failed (see $out)"
