@@ -76,8 +76,9 @@ $(BUILD)/selftests/bin/%: selftests/%.c selftests/phc_util.h $(LSRC)/.stamp
 	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests -pthread $< -o $@
 
 NL_LIB := $(BUILD)/userspace/libptpu_nl.a
-NL_CFLAGS := -Iuserspace/lib -Ikmod/uapi $(shell pkg-config --cflags libnl-genl-3.0)
-NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0)
+# Recursive (=): pkg-config is only there once scripts/deps.sh has run.
+NL_CFLAGS = -Iuserspace/lib -Ikmod/uapi $(shell pkg-config --cflags libnl-genl-3.0)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
 # Normally built by the userspace target: this only fills in when it is not.
 $(NL_LIB): userspace/lib/ptpu_nl.c userspace/lib/ptpu_nl.h kmod/uapi/linux/ptp_unified.h | userspace
@@ -88,6 +89,10 @@ $(addprefix $(BUILD)/selftests/bin/,$(NL_SELFTEST_BINS)): $(BUILD)/selftests/bin
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests $(NL_CFLAGS) -pthread \
 		$< $(NL_LIB) $(NL_LIBS) -o $@
+
+$(BUILD)/selftests/bin/status_json_test: selftests/status_json_test.c selftests/phc_util.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(shell pkg-config --cflags json-c) $< $(shell pkg-config --libs json-c) -o $@
 
 vm-images: $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpio.gz)
 
