@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +28,8 @@ struct module_link {
 	struct steer *st;
 	struct evloop_timer refresh;
 	int fd;
+	unsigned int state;	/* the clock's state as last heard */
+	bool have_state;
 };
 
 static int64_t mono_now(void)
@@ -37,7 +40,7 @@ static int64_t mono_now(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void on_event(const struct module_link *ml, const struct ptpu_nl_event *ev)
+static void on_event(struct module_link *ml, const struct ptpu_nl_event *ev)
 {
 	switch (ev->cmd) {
 	case PTP_UNIFIED_CMD_EV_DISRUPTION:
@@ -49,6 +52,17 @@ static void on_event(const struct module_link *ml, const struct ptpu_nl_event *e
 	case PTP_UNIFIED_CMD_EV_STATE:
 		log_notice(ml->log, "module event selection %s state %s",
 			   ev->name[0] ? ev->name : "none", ptpu_nl_state_name(ev->state));
+		/*
+		 * The clock's first synchronisation steps it (it had promised
+		 * nothing before) without a disruption: follow at once rather
+		 * than slew what may be most of a second.
+		 */
+		if (ml->state == PTP_UNIFIED_STATE_UNSYNCED &&
+		    ev->state != PTP_UNIFIED_STATE_UNSYNCED) {
+			log_notice(ml->log, "module synchronised for the first time: stepping");
+			steer_step_now(ml->st);
+		}
+		ml->state = ev->state;
 		break;
 	case PTP_UNIFIED_CMD_EV_SOURCE_LOST:
 		log_notice(ml->log, "module event lost %s", ev->name);
@@ -87,6 +101,14 @@ static void on_refresh(void *arg)
 
 	if (!ptpu_nl_status_get(ml->nl, &st)) {
 		steer_set_reference_bound(ml->st, (int64_t)st.bound_ns);
+		/*
+		 * Only at start: later the events say it, in order; a poll could
+		 * see a change before its event and hide it.
+		 */
+		if (!ml->have_state) {
+			ml->state = st.state;
+			ml->have_state = true;
+		}
 		if (st.selected[0] && !ptpu_nl_source_get(ml->nl, st.selected, &src))
 			steer_set_leap(ml->st, src.leap == PTP_UNIFIED_LEAP_INS ? 1 :
 					       src.leap == PTP_UNIFIED_LEAP_DEL ? -1 : 0);

@@ -185,7 +185,8 @@ static void print_json(const struct status *s, FILE *out)
 		json_object_array_add(arr, j);
 	}
 	json_object_object_add(o, "sources", arr);
-	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
