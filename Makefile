@@ -31,6 +31,9 @@ SELFTEST_BINS := ptp_unified_test ptp_hold phc_pair pause_watch
 # The netlink tests link the userspace library over libnl-genl.
 NL_SELFTEST_BINS := ptpu_nl_test nl_fuzz event_listen
 SELFTEST_BINS += $(NL_SELFTEST_BINS)
+# phc-steer's guest checks: clock_nudge puts CLOCK_REALTIME into a known
+# error; status_json_test checks `phc-steer status -j` (json-c) with sysfs.
+SELFTEST_BINS += clock_nudge status_json_test
 SELFTEST_OUT := $(addprefix $(BUILD)/selftests/bin/,$(SELFTEST_BINS))
 
 LINUX_SRC_612 := /usr/src/linux-source-6.12.tar.xz
@@ -52,7 +55,13 @@ $(BUILD)/kmod/%/ptp_unified.ko: $(KMOD_SRCS)
 	@cp -r Kbuild kmod $(BUILD)/kmod/$*/
 	$(MAKE) -C $(call kdir_of,$*) M=$(BUILD)/kmod/$* W=1 modules
 
-userspace:
+userspace: $(BUILD)/userspace/phc-steer
+
+# The userspace Makefile decides what is out of date; make reads the
+# binary's time again afterwards, so the initramfs follows a new phc-steer.
+.PHONY: FORCE
+FORCE:
+$(BUILD)/userspace/phc-steer: FORCE
 	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace O=$(BUILD)/userspace; fi
 
 # What the tests and lint take from the kernel's own tree (kselftest headers,
@@ -97,9 +106,10 @@ $(BUILD)/selftests/bin/status_json_test: selftests/status_json_test.c selftests/
 vm-images: $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpio.gz)
 
 $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
+		$(BUILD)/userspace/phc-steer \
 		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh)
 	@mkdir -p $(dir $@)
-	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@
+	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer
 
 linux-src: $(LSRC)/.stamp
 

@@ -13,6 +13,14 @@
  * was declared as exactly one disruption that stepped the right way (or, if
  * the guest's counter ran on and nothing jumped, none was declared), and the
  * clock then agrees with the host within its bound; 1 otherwise.
+ *
+ * usage: pause_watch --system SYSFS_DEVICE_DIR [TIMEOUT_S]
+ * The same pause seen by the system clock that phc-steer steers: every 5 ms
+ * ptp_kvm against CLOCK_MONOTONIC_RAW (which no step moves: the resume is
+ * where host time jumps against it) and against CLOCK_REALTIME. Reports how
+ * long after the resume CLOCK_REALTIME came within 1 ms of the host, then,
+ * 3 s later, whether it is within the unified clock's published bound (plus
+ * the read uncertainty) of the host. Exit 0 when it is, 1 otherwise.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -78,6 +86,96 @@ static int cmp_ll(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Host (ptp_kvm) minus CLOCK_MONOTONIC_RAW and minus CLOCK_REALTIME. */
+static void host_vs_guest(int fk, enum phc_method *m, long long *h_raw, long long *h_rt,
+			  long long *uncert)
+{
+	struct ptp_sys_offset_precise p;
+	struct timespec r0, raw, r1;
+	long long off;
+
+	if (*m == PHC_PRECISE) {
+		memset(&p, 0, sizeof(p));
+		if (!ioctl(fk, PTP_SYS_OFFSET_PRECISE, &p)) {
+			*h_raw = pct_ns(&p.device) - pct_ns(&p.sys_monoraw);
+			*h_rt = pct_ns(&p.device) - pct_ns(&p.sys_realtime);
+			*uncert = 0;
+			return;
+		}
+	}
+	/* No cross timestamp: realtime minus raw from a bracketing pair. */
+	*h_rt = offset(fk, m, uncert);
+	clock_gettime(CLOCK_REALTIME, &r0);
+	clock_gettime(CLOCK_MONOTONIC_RAW, &raw);
+	clock_gettime(CLOCK_REALTIME, &r1);
+	off = (ts_ns(&r0) + ts_ns(&r1)) / 2 - ts_ns(&raw);
+	*h_raw = *h_rt + off;
+}
+
+#define RECOVERED_NS 1000000LL	/* the system clock within 1 ms of the host */
+
+static int watch_system(long long timeout)
+{
+	long long start, now, resumed = 0, recovered = 0, jump = 0, at_resume = 0;
+	long long hr, hs, hr_prev, u, worst_u = 0, diffs[200], bound, d0;
+	enum phc_method mk = PHC_PRECISE;
+	int fk, i, bad = 0;
+
+	fk = open_named("KVM virtual PTP");
+	d0 = sysfs_ll("disruption_count");
+	host_vs_guest(fk, &mk, &hr_prev, &hs, &u);
+	printf("before the pause: system clock %+lld ns from the host (ptp_kvm %s)\n", -hs,
+	       phc_method_name[mk]);
+	start = raw_now();
+	while ((now = raw_now()) - start < timeout) {
+		struct timespec nap = { .tv_nsec = 5000000 };
+
+		nanosleep(&nap, NULL);
+		host_vs_guest(fk, &mk, &hr, &hs, &u);
+		now = raw_now();
+		if (!resumed && llabs(hr - hr_prev) > 1000000000LL) {
+			resumed = now;
+			jump = hr - hr_prev;
+			at_resume = hs;
+		}
+		hr_prev = hr;
+		if (resumed && llabs(hs) < RECOVERED_NS) {
+			recovered = now;
+			break;
+		}
+	}
+	if (!resumed) {
+		printf("no pause seen in %lld s (host time never jumped against CLOCK_MONOTONIC_RAW)\n",
+		       timeout / 1000000000LL);
+		return 1;
+	}
+	printf("pause seen: host time jumped %+.3f s against CLOCK_MONOTONIC_RAW; the system clock was then %+.6f s from the host\n",
+	       jump / 1e9, -at_resume / 1e9);
+	if (!recovered) {
+		printf("the system clock did not come within 1 ms of the host within %lld s (now %+.6f s)\n",
+		       timeout / 1000000000LL, -hs / 1e9);
+		return 1;
+	}
+	printf("recovery: the system clock was within 1 ms of the host %.3f s after the resume was seen (%+lld ns; disruptions %lld -> %lld)\n",
+	       (recovered - resumed) / 1e9, -hs, d0, sysfs_ll("disruption_count"));
+
+	sleep(3);
+	for (i = 0; i < 200; i++) {
+		host_vs_guest(fk, &mk, &hr, &hs, &u);
+		diffs[i] = -hs;
+		worst_u = u > worst_u ? u : worst_u;
+	}
+	qsort(diffs, 200, sizeof(diffs[0]), cmp_ll);
+	bound = sysfs_ll("bound_ns");
+	printf("3 s later: system clock - host median %lld ns (p1 %lld, p99 %lld) over 200 reads, unified bound %lld ns, read uncertainty %lld ns (ptp_kvm %s)\n",
+	       diffs[100], diffs[2], diffs[197], bound, worst_u, phc_method_name[mk]);
+	if (llabs(diffs[100]) > bound + worst_u) {
+		printf("outside the unified clock's bound\n");
+		bad = 1;
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	long long timeout = (argc > 2 ? atoll(argv[2]) : 120) * 1000000000LL;
@@ -87,8 +185,12 @@ int main(int argc, char **argv)
 	long long diffs[200], bound, step, u, worst_u = 0;
 	int fk, fu, i, bad = 0;
 
+	if (argc > 2 && !strcmp(argv[1], "--system")) {
+		sysdir = argv[2];
+		return watch_system((argc > 3 ? atoll(argv[3]) : 120) * 1000000000LL);
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: pause_watch SYSFS_DEVICE_DIR [TIMEOUT_S]\n");
+		fprintf(stderr, "usage: pause_watch [--system] SYSFS_DEVICE_DIR [TIMEOUT_S]\n");
 		return 2;
 	}
 	sysdir = argv[1];

@@ -10,6 +10,7 @@ kind=${2:-tcg}
 B=/opt/ptpu
 n=0
 failed=0
+. /opt/ptpu/steer-tests.sh
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
@@ -456,6 +457,21 @@ if [ "$suite" = full ]; then
 	check netlink_fuzz t_netlink_fuzz 60
 	check netlink_unload_race t_netlink_unload_race 10
 fi
+# ---- phc-steer (steer-tests.sh); suite "steer" runs only these after the
+# common checks ----
+case $suite in
+full|steer)
+	check steer_converges_plus t_steer_converges +
+	check steer_converges_minus t_steer_converges -
+	if [ "$kind" = nested ]; then
+		check steer_pause t_steer_pause
+		check status_json t_status_json
+	else
+		check steer_ntp t_steer_ntp
+	fi
+	;;
+esac
+# ---- end of phc-steer ----
 check dmesg_clean t_dmesg_clean
 echo "1..$n"
 echo "# suite done: $failed of $n failed"

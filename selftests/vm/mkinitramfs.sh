@@ -7,7 +7,8 @@
 # test binaries, and the build machine's chronyd/phc_ctl/phc2sys with the
 # shared libraries they need.
 #
-# usage: mkinitramfs.sh KVER MODULE.ko BINDIR OUT.cpio.gz
+# usage: mkinitramfs.sh KVER MODULE.ko BINDIR OUT.cpio.gz [PHC_STEER]
+# PHC_STEER (default build/userspace/phc-steer) goes in as /usr/sbin/phc-steer.
 set -euo pipefail
 
 kver=$1 ko=$2 bindir=$3 out=$4
@@ -53,6 +54,8 @@ done
 for p in "$bindir"/*; do
 	[ -x "$p" ] && [ -f "$p" ] && copy_prog "$p" "/opt/ptpu/$(basename "$p")"
 done
+# phc-steer, the tool under test, where a package would put it.
+copy_prog "${5:-$here/../../build/userspace/phc-steer}" /usr/sbin/phc-steer
 cp "$here"/../guest/*.sh "$root/opt/ptpu/"
 
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"

@@ -42,6 +42,68 @@ out=$(cd "$out" && pwd)
 : >"$out/tap.txt"
 
 base="console=ttyS0 quiet panic=-1 ptpu_suite=$suite"
+
+# ---- NTP servers for a TCG guest (phc-steer's steer_ntp check) ----
+# On this machine's loopback, reached by the guest as 10.0.2.2 through slirp:
+# chronyd serving this machine's clock on 127.0.0.1:11123 (-x: it never
+# steers this machine; its own config, pid and drift files in a temp dir,
+# nothing of /etc/chrony) and ntp_liar.py serving it +1 s on :11124. Both run
+# under `timeout`, the liar also exits when this script is gone, and both are
+# stopped when this script exits, also on failure or a signal. When another
+# run holds those ports, the next free pair (+10) is used and the guest is
+# told on its command line (ptpu_ntp_port, ptpu_liar_port).
+ntp_dir='' ntp_pids=''
+ntp_stop() {
+	local p
+	for p in $ntp_pids; do kill "$p" 2>/dev/null; done
+	for p in $ntp_pids; do wait "$p" 2>/dev/null; done
+	ntp_pids=
+	[ -z "$ntp_dir" ] || rm -rf "$ntp_dir"
+	ntp_dir=
+}
+udp_free() { ! ss -Hlun "sport = :$1" | grep -q .; }
+ntp_start() {
+	local port=11123 log=$out/ntp-servers.log i answered=0
+	while ! udp_free $port || ! udp_free $((port + 1)); do
+		port=$((port + 10))
+		[ $port -lt 11300 ] || { echo "run-guest: no free UDP port pair for the NTP servers" >&2; return 1; }
+	done
+	ntp_dir=$(mktemp -d /tmp/ptpu-ntp.XXXXXX) || return 1
+	cat >"$ntp_dir/chrony.conf" <<-EOF
+	local stratum 8
+	allow 127.0.0.0/8
+	bindaddress 127.0.0.1
+	port $port
+	cmdport 0
+	bindcmdaddress /
+	pidfile $ntp_dir/chronyd.pid
+	driftfile $ntp_dir/chrony.drift
+	EOF
+	timeout -k 5 $((timeout + 60)) chronyd -d -x -u root -f "$ntp_dir/chrony.conf" >>"$log" 2>&1 &
+	ntp_pids=$!
+	timeout -k 5 $((timeout + 60)) python3 "$top/selftests/vm/ntp_liar.py" \
+		--port $((port + 1)) --offset 1.0 --parent $$ >>"$log" 2>&1 &
+	ntp_pids="$ntp_pids $!"
+	for i in $(seq 20); do
+		if "$top/build/userspace/phc-steer" ntp-probe -t 1 "127.0.0.1:$port" >>"$log" 2>&1; then
+			answered=1
+			break
+		fi
+		sleep 0.5
+	done
+	[ $answered = 1 ] || echo "run-guest: chronyd on 127.0.0.1:$port does not answer (see $log)" >&2
+	base="$base ptpu_ntp_port=$port ptpu_liar_port=$((port + 1))"
+	echo "run-guest: NTP on 127.0.0.1:$port (chronyd) and :$((port + 1)) (ntp_liar, +1 s)" >&2
+}
+if [ "$kind" = tcg ]; then
+	trap ntp_stop EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	ntp_start
+fi
+# ---- end of the NTP servers ----
+
 start=$(date +%s)
 case $kind in
 tcg)
