@@ -33,13 +33,18 @@ static int do_adjtime(clockid_t clk, struct timex *tx)
 	return clock_adjtime(clk, tx) < 0 ? -errno : 0;
 }
 
+/* The clock's adjustment state, changing nothing (modes 0). */
+static int read_timex(clockid_t clk, struct timex *tx)
+{
+	memset(tx, 0, sizeof(*tx));
+	return do_adjtime(clk, tx);
+}
+
 int clockadj_max_freq(clockid_t clk, double *ppb)
 {
 	struct timex tx;
-	int r;
+	int r = read_timex(clk, &tx);
 
-	memset(&tx, 0, sizeof(tx));
-	r = do_adjtime(clk, &tx);
 	if (r)
 		return r;
 	*ppb = tx.tolerance ? clockadj_scaled_ppm_to_ppb(tx.tolerance) :
@@ -50,10 +55,8 @@ int clockadj_max_freq(clockid_t clk, double *ppb)
 int clockadj_get_freq(clockid_t clk, double *ppb)
 {
 	struct timex tx;
-	int r;
+	int r = read_timex(clk, &tx);
 
-	memset(&tx, 0, sizeof(tx));
-	r = do_adjtime(clk, &tx);
 	if (r)
 		return r;
 	*ppb = clockadj_scaled_ppm_to_ppb(tx.freq);
@@ -122,8 +125,7 @@ int clockadj_set_sync(clockid_t clk, int64_t maxerror_ns, int64_t esterror_ns)
 	struct timex tx;
 	int r;
 
-	memset(&tx, 0, sizeof(tx));
-	r = do_adjtime(clk, &tx);
+	r = read_timex(clk, &tx);
 	if (r)
 		return r;
 	tx.modes = ADJ_STATUS | ADJ_MAXERROR | ADJ_ESTERROR;
@@ -138,8 +140,7 @@ int clockadj_set_leap(clockid_t clk, int leap)
 	struct timex tx;
 	int r;
 
-	memset(&tx, 0, sizeof(tx));
-	r = do_adjtime(clk, &tx);
+	r = read_timex(clk, &tx);
 	if (r)
 		return r;
 	tx.modes = ADJ_STATUS;
@@ -157,8 +158,7 @@ int clockadj_check_permission(clockid_t clk)
 	long freq;
 	int r;
 
-	memset(&tx, 0, sizeof(tx));
-	r = do_adjtime(clk, &tx);
+	r = read_timex(clk, &tx);
 	if (r)
 		return r;
 	freq = tx.freq;
