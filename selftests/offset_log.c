@@ -15,7 +15,7 @@
  *                    stopped with it) and has just resumed
  *
  * The x axis is host time, so a pause shows as a gap. After a mark "pause"
- * it samples every FAST ms until 5 s after the next jump (or 60 s), to time
+ * it samples every FAST ms until 3 s after the next jump (or 60 s), to time
  * the recovery closely.
  *
  * usage: offset_log [-i INTERVAL_MS] [-f FAST_MS] [-m MARKFILE] [-t TIMEOUT_S] OUTFILE
@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 		if (raw_prev && llabs(h_raw - raw_prev) > NS / 2) {
 			fprintf(out, "j %.4f %lld\n", t / 1e9, h_raw - raw_prev);
 			if (fast_mode)
-				fast_until = t + 5 * NS;
+				fast_until = t + 3 * NS;
 		}
 		raw_prev = h_raw;
 		if (take_mark(markfile, label, sizeof(label))) {
