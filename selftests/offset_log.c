@@ -200,13 +200,13 @@ int main(int argc, char **argv)
 		if (u.fd >= 0 && !phc_offset(u.fd, &u.m, &uni, &uu))
 			have_uni = true;
 		if (raw_prev && llabs(h_raw - raw_prev) > NS / 2) {
-			fprintf(out, "j %.4f %lld\n", t / 1e9, h_raw - raw_prev);
+			fprintf(out, "j %.3f %lld\n", t / 1e9, h_raw - raw_prev);
 			if (fast_mode)
 				fast_until = t + 3 * NS;
 		}
 		raw_prev = h_raw;
 		if (take_mark(markfile, label, sizeof(label))) {
-			fprintf(out, "m %.4f %s\n", t / 1e9, label);
+			fprintf(out, "m %.3f %s\n", t / 1e9, label);
 			if (!strcmp(label, "pause")) {
 				fast_mode = true;
 				fast_until = t + 60 * NS;
@@ -214,10 +214,10 @@ int main(int argc, char **argv)
 		}
 		/* unified - host = (unified - realtime) + (realtime - host) */
 		if (have_uni)
-			fprintf(out, "s %.4f %lld %lld %lld\n", t / 1e9, -h_rt, uni - h_rt,
+			fprintf(out, "s %.3f %lld %lld %lld\n", t / 1e9, -h_rt, uni - h_rt,
 				disruptions(&u));
 		else
-			fprintf(out, "s %.4f %lld - -1\n", t / 1e9, -h_rt);
+			fprintf(out, "s %.3f %lld - -1\n", t / 1e9, -h_rt);
 		fflush(out);
 		if (fast_mode && t > fast_until)
 			fast_mode = false;
