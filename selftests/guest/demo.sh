@@ -13,7 +13,8 @@
 #      10 us for 5 s (at most 60 s); `phc-steer status` again
 #   5. the host (L1) pauses this VM for 5 s; the recovery
 #   6. everything stopped, then the data for the host: offset_log's lines
-#      as "@@data ...", phc-steer's steps as "@@steer ...", "@@demo done"
+#      (thinned, gzip, base64) as "@@gz ...", phc-steer's steps as
+#      "@@steer ...", then "@@demo done"
 #
 # Everything goes to stdout, the TAP serial port that the host follows; L1
 # serves the "# @@ptpu-request pause 5" line (l1-nested.sh).
@@ -61,61 +62,88 @@ mark() {
 
 # The latest sample: "T SYS" (host seconds since the start, ns).
 latest() {
-	tail -n 5 "$OFF" | grep '^s ' | tail -n 1 | cut -d' ' -f2,3
+	tail -n 5 "$OFF" | awk '$1 == "s" { l = $2 " " $3 } END { print l }'
 }
 
-# human NS: an offset in the unit that suits it.
+# awk functions: human(NS), an offset in the unit that suits it; row(T, NS),
+# a row of the table under scale_header, with a bar as long as the offset's
+# log: 3 marks a decade from 1 ns (from the digits: busybox awk has no log()).
+AWK_FMT='
+function human(x,   a, s) {
+	a = x < 0 ? -x : x; s = x < 0 ? "-" : "+"
+	if (a >= 1e9) return sprintf("%s%.6f s", s, a / 1e9)
+	if (a >= 1e6) return sprintf("%s%.3f ms", s, a / 1e6)
+	if (a >= 1e3) return sprintf("%s%.1f us", s, a / 1e3)
+	return sprintf("%s%d ns", s, a)
+}
+function row(t, x,   a, lead, n, bar) {
+	a = sprintf("%.0f", x < 0 ? -x : x)
+	lead = substr(a, 1, 2) + 0
+	if (length(a) < 2) lead *= 10
+	n = 3 * (length(a) - 1) + (lead >= 46 ? 2 : lead >= 22 ? 1 : 0)
+	if (a + 0 < 1) n = 0
+	bar = ""
+	while (n-- > 0) bar = bar "#"
+	printf "  %6.1f s   %-30s |%s\n", t, human(x), bar
+}'
+
 human() {
-	awk -v x="$1" 'BEGIN {
-		a = x < 0 ? -x : x; s = x < 0 ? "-" : "+"
-		if (a >= 1e9) printf "%s%.6f s", s, a / 1e9
-		else if (a >= 1e6) printf "%s%.3f ms", s, a / 1e6
-		else if (a >= 1e3) printf "%s%.1f us", s, a / 1e3
-		else printf "%s%d ns", s, a
-	}'
+	awk -v x="$1" "$AWK_FMT"' BEGIN { printf "%s", human(x) }'
 }
 
 scale_header() {
 	printf '  %8s   %-30s |1ns     |1us     |1ms     |1s\n' time "system clock minus true time"
 }
 
-# line T SYS: one row, with a bar as long as the offset's log: 3 marks a
-# decade from 1 ns (from the digits: busybox awk has no log()).
+# line T SYS: one row.
 line() {
-	awk -v t="$1" -v x="$2" -v h="$(human "$2")" 'BEGIN {
-		a = sprintf("%.0f", x < 0 ? -x : x)
-		lead = substr(a, 1, 2) + 0
-		if (length(a) < 2) lead *= 10
-		n = 3 * (length(a) - 1) + (lead >= 46 ? 2 : lead >= 22 ? 1 : 0)
-		if (a + 0 < 1) n = 0
-		bar = ""
-		for (i = 0; i < n; i++) bar = bar "#"
-		printf "  %6.1f s   %-30s |%s\n", t, h, bar
-	}'
+	awk -v t="$1" -v x="$2" "$AWK_FMT"' BEGIN { row(t, x) }'
 }
 
-# watch SECONDS [UNDER_NS]: a row a second; with UNDER_NS, stop once the
-# offset has been under it for 5 rows in a row. Prints how long it watched
-# into /tmp/watched.
+# watch_offsets SECONDS [UNDER_NS]: the latest sample as a row, about a
+# second apart; with UNDER_NS, stop once the offset has been under it for 5
+# rows in a row. One awk a row: processes are slow to start in this guest.
 watch_offsets() {
 	n=0 good=0
 	while [ $n -lt "$1" ]; do
 		sleep 1
 		n=$((n + 1))
-		set -- "$1" "${2:-}" $(latest)
-		[ -n "${4:-}" ] || continue
-		line "$3" "$4"
-		if [ -n "$2" ] && awk "BEGIN { exit !(${4#-} < $2) }"; then
-			good=$((good + 1))
-			[ $good -lt 5 ] || break
-		else
-			good=0
-		fi
+		tail -n 5 "$OFF" | awk -v under="${2:-0}" "$AWK_FMT"'
+			$1 == "s" { t = $2; x = $3 }
+			END {
+				if (t == "") exit 2
+				row(t, x)
+				exit !(under > 0 && (x < 0 ? -x : x) < under + 0)
+			}'
+		case $? in
+		0) good=$((good + 1)); [ $good -lt 5 ] || break ;;
+		*) good=0 ;;
+		esac
 	done
 }
 
+# thin FILE: offset_log's lines with fewer samples, nothing the summary
+# needs lost: every mark and jump with the samples either side, every
+# sample where an offset crosses 1 ms or 10 us or the disruption count
+# moves (and the one before it), and else a sample every 0.5 s.
+thin() {
+	awk 'function cls(x) { x = x < 0 ? -x : x; return x >= 1e6 ? 2 : x >= 1e4 ? 1 : 0 }
+	$1 != "s" { if (pend != "") print pend; pend = ""; print; ev = 1; next }
+	{
+		c = cls($3) "/" ($4 == "-" ? "-" : cls($4)) "/" $5
+		if (c != pc && pend != "") print pend
+		if (ev || last == "" || $2 - last >= 0.5 || c != pc) {
+			print; last = $2; pend = ""
+		} else {
+			pend = $0
+		}
+		pc = c; ev = 0
+	}
+	END { if (pend != "") print pend }' "$1"
+}
+
 step_lines() {
-	grep -E ' step | module event disruption' "$STEER_LOG" | sed 's/^phc-steer\[[0-9.]*\]: /    phc-steer: /'
+	grep -E ' step -?[0-9]+ ns | module event disruption' "$STEER_LOG" | sed 's/^phc-steer\[[0-9.]*\]: /    phc-steer: /'
 }
 
 echo "The guest is up: Linux $(uname -r), its clock source is $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)."
@@ -145,8 +173,8 @@ TXT
 # whole seconds left at boot.
 set -- $(latest)
 mark wrong
-"$B/clock_nudge" --unsync --tick-ppm 100 --step "$(awk "BEGIN { printf \"%.0f\", 3e9 - ($2) }")" |
-	sed 's/^/    /' || fail "clock_nudge could not set the clock wrong"
+"$B/clock_nudge" --unsync --tick-ppm 100 --step "$(awk "BEGIN { printf \"%.0f\", 3e9 - ($2) }")" \
+	>/tmp/nudge.out 2>&1 || { cat /tmp/nudge.out; fail "clock_nudge could not set the clock wrong"; }
 echo
 scale_header
 watch_offsets 5
@@ -202,7 +230,7 @@ cat <<'TXT'
 As for a snapshot or a live migration (the emulated host takes a few seconds
 more to resume us). Every clock inside the VM stops with it, so when it
 resumes, it is seconds behind the true time. ptp_unified notices the jump of
-the host's clock and tells phc-steer, which steps at once.
+the host's clock and tells phc-steer, which then steps the system clock.
 Waiting for the host to pause us...
 TXT
 mark pause
@@ -236,6 +264,8 @@ wait "$log_pid"
 log_pid=''
 echo
 echo "The guest is done; it hands its measurements to the host."
-sed 's/^/@@data /' "$OFF"
+# The serial port is slow from L2 (a few hundred bytes a second when the
+# machine is busy): the samples go thinned and compressed, as base64 lines.
+thin "$OFF" | gzip -9 | base64 | sed 's/^/@@gz /'
 sed -n 's/^phc-steer\[[0-9.]*\]: .* step \(-*[0-9]*\) ns (\(.*\))$/@@steer \1 \2/p' "$STEER_LOG"
 echo "@@demo done"
