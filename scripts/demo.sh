@@ -56,8 +56,9 @@ every time source the guest can see (the hypervisor's clock, the emulated
 hardware clock, NTP servers) into one clock device, /dev/ptp_unified.
 phc-steer keeps the guest's system clock on it.
 
-This demo sets a guest's clock wrong on purpose, lets them fix it, pauses
-the guest for 5 s, and measures how quickly the clock is right again.
+This demo sets a guest's clock wrong on purpose, lets ptp_unified and
+phc-steer fix it, pauses the guest for 5 s, and measures how quickly the
+clock is right again. It takes 2 to 3 minutes.
 
 Step 1: install what is needed (Debian packages) and build (the first time,
 this takes several minutes).
@@ -83,7 +84,7 @@ cat <<TXT
 
 Step 2: boot a "host" VM (L1) that runs KVM, and inside it the guest (L2,
 Linux $k). The host's clock is the true time in this demo. Booting
-both takes a minute or two; then the guest tells its story:
+both takes about a minute; then the guest tells its story:
 
 TXT
 

@@ -219,7 +219,8 @@ kill -0 "$steer_pid" 2>/dev/null || { cat "$STEER_LOG"; fail "phc-steer exited";
 echo
 echo "What phc-steer did:"
 step_lines
-echo "  and then slewed the rest, taking out the 100 ppm."
+echo "  and then slewed the rest: its \"Frequency\" below, about -100 ppm, takes out"
+echo "  the 100 ppm we added."
 echo
 echo "  \$ phc-steer status"
 phc-steer status | sed 's/^/  /'
