@@ -148,7 +148,6 @@ step_lines() {
 
 echo "The guest is up: Linux $(uname -r), its clock source is $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)."
 modprobe ptp_kvm || fail "modprobe ptp_kvm"
-phc_dev >/dev/null 2>&1
 rm -f "$OFF" "$MARK"
 "$B/offset_log" -i 250 -f 10 -m "$MARK" -t 600 "$OFF" &
 log_pid=$!
@@ -209,11 +208,12 @@ phc-steer keeps the system clock on /dev/ptp_unified: it steps it once when
 it is far off, then adjusts its rate until the two agree. About a line a
 second, until it has been within 10 microseconds (us) for 5 lines:
 TXT
+echo
+scale_header
+line $(latest)
 mark steer
 phc-steer -p 0.5 --ntp-discover no >"$STEER_LOG" 2>&1 &
 steer_pid=$!
-echo
-scale_header
 watch_offsets 60 10000
 kill -0 "$steer_pid" 2>/dev/null || { cat "$STEER_LOG"; fail "phc-steer exited"; }
 echo
