@@ -208,10 +208,16 @@ END {
 		if (pstep != "") printf "LINE phc-steer stepped the clock by %s on its event.\n", human(pstep)
 		if (rec1 != "") printf "LINE The clock was within 1 ms again %.2f s after the resume", rec1 - tj
 		else { printf "LINE The clock was NOT within 1 ms again"; bad = 1 }
-		if (rec10 != "") printf ", within 10 us after %.1f s.\n", rec10 - tj
+		if (rec10 != "") printf ", within 10 us after %.2f s.\n", rec10 - tj
 		else printf ", not yet within 10 us at the end.\n"
 	}
 	printf "LINE Final offset (median of the last %d samples): %s\n", m, human(fin)
+	# Left alone, the clock would have kept its error, gained 100 ppm of the
+	# time since, and lost the pause.
+	if (sys0 != "" && tj != "") {
+		alone = sys0 + (last_t - mark["wrong"] - (tj - tpre)) * 1e9 * 1e-4 - jump
+		printf "LINE Left alone, the guest clock would now be %s, and drifting 8.6 s a day.\n", side(alone)
+	}
 	if (tj != "" && rec1 != "")
 	{
 		lab = sprintf("resumed %s behind,|within 1 ms %.2f s later", substr(human(abs(after)), 2), rec1 - tj)
@@ -253,11 +259,14 @@ png=$out/offset.png
 	rl=${rl//_/ }
 	[ -z "$rl" ] || echo "set label 5 \"${rl//|/\\n}\" at $res, graph 0.84 right offset -1,0"
 	n=2
-	for ev in "T_WRONG:clock set wrong" "T_MODULE:ptp_unified loaded" "T_STEER:phc-steer started"; do
+	# NAME:SIDE:TEXT, SIDE the label's offset from the line (phc-steer's
+	# step is just right of its line).
+	for ev in "T_WRONG:1:clock set wrong" "T_MODULE:1:ptp_unified loaded" "T_STEER:-0.6:phc-steer started"; do
 		t=$(val "${ev%%:*}")
 		[ -n "$t" ] || continue
+		side=${ev#*:}
 		echo "set arrow from $t, graph 0 to $t, graph 1 nohead dt 2 lc rgb 'gray40'"
-		echo "set label $n '${ev#*:}' at $t, graph 0.97 offset 1,0 rotate by 90 right"
+		echo "set label $n '${side#*:}' at $t, graph 0.80 offset ${side%%:*},0 rotate by 90 right"
 		n=$((n + 1))
 	done
 	echo "plot '$out/offset.dat' using 1:2 with lines lw 2 lc rgb '#1f5fbf' title 'system clock (what date(1) shows)', \\"
