@@ -161,11 +161,14 @@ function human(x,   a, s) {
 }
 function side(x) { return substr(human(abs(x)), 2) " " (x < 0 ? "behind" : "ahead") }
 $1 == "m" { mark[$3] = $2; next }
-$1 == "j" && tj == "" { tj = $2; jump = $3; tpre = last_t; next }
+# The pause: how far host time jumped against the stopped clocks of the
+# guest (host time between the samples either side also holds any time L1
+# kept the guest from running before it stopped it).
+$1 == "j" && tj == "" { tj = $2; jump = $3; tpre = tj - jump / 1e9; next }
 $1 != "s" { next }
 {
 	t = $2; sys = $3; uni = $4; dc = $5; last_t = t
-	n++; tail_sys[n % 8] = sys; tail_uni[n % 8] = uni
+	n++; tail_sys[n % 8] = sys
 	if (("wrong" in mark) && sys0 == "" && t >= mark["wrong"] + 1) sys0 = sys
 	if (!("steer" in mark)) next
 	if (steer_err == "") { steer_err = sys; }
@@ -187,7 +190,7 @@ END {
 		else if (fstep == "") fstep = f[1]
 	}
 	m = n < 8 ? n : 8
-	for (i = 0; i < m; i++) { s[i] = tail_sys[i]; }
+	for (i = 0; i < m; i++) s[i] = tail_sys[(n - i) % 8]
 	for (i = 0; i < m; i++) for (j = i + 1; j < m; j++) if (s[j] < s[i]) { x = s[i]; s[i] = s[j]; s[j] = x }
 	fin = s[int(m / 2)]
 	ts = mark["steer"]
