@@ -58,7 +58,7 @@ phc-steer keeps the guest's system clock on it.
 
 This demo sets a guest's clock wrong on purpose, lets ptp_unified and
 phc-steer fix it, pauses the guest for 5 s, and measures how quickly the
-clock is right again. It takes 2 to 3 minutes.
+clock is right again. It takes a few minutes.
 
 Step 1: install what is needed (Debian packages) and build (the first time,
 this takes several minutes).
