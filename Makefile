@@ -34,6 +34,8 @@ SELFTEST_BINS += $(NL_SELFTEST_BINS)
 # phc-steer's guest checks: clock_nudge puts CLOCK_REALTIME into a known
 # error; status_json_test checks `phc-steer status -j` (json-c) with sysfs.
 SELFTEST_BINS += clock_nudge status_json_test
+# make demo's sampler of the offsets to the host's clock.
+SELFTEST_BINS += offset_log
 SELFTEST_OUT := $(addprefix $(BUILD)/selftests/bin/,$(SELFTEST_BINS))
 
 LINUX_SRC_612 := /usr/src/linux-source-6.12.tar.xz

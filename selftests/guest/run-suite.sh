@@ -390,31 +390,9 @@ t_dmesg_clean() {
 	echo "$(wc -l </tmp/dmesg.new) kernel log lines since the tests started, none bad"
 }
 
-# make demo: no verdicts, just what a person wants to see.
-demo() {
-	echo "Guest kernel $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-	modprobe ptp_kvm && echo "ptp_kvm loaded: the hypervisor's clock, read by paravirtual hypercall"
-	modprobe ptp_unified && echo "ptp_unified loaded: $(phc_dev) is clock_name \"$(cat /sys/class/ptp/$(phc_dev | cut -c6-)/clock_name)\""
-	D=$(sysdev)
-	sleep 3
-	echo
-	echo "What ptp_unified sees (from $D):"
-	show_sources | sed 's/^/  /'
-	echo
-	echo "Three clocks read side by side, five times a second apart:"
-	i=0
-	while [ $i -lt 5 ]; do
-		"$B/phc_pair" ptp_unified "KVM virtual PTP" 100 | sed 's/^/  /'
-		echo "  published error bound: $(cat "$D/bound_ns") ns"
-		echo
-		sleep 1
-		i=$((i + 1))
-	done
-}
-
+# make demo: its own script, no verdicts (selftests/guest/demo.sh).
 if [ "$suite" = demo ]; then
-	demo
-	exit 0
+	exec sh /opt/ptpu/demo.sh
 fi
 
 exec 9>&1
