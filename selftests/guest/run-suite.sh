@@ -371,11 +371,15 @@ t_netlink_unload_race() {
 			[ $nl_try -lt 100 ] || { echo "cycle $nl_i: rmmod kept failing"; kill $nl_fpid; return 1; }
 			sleep 0.05
 		done
-		modprobe ptp_unified || { echo "cycle $nl_i: modprobe failed"; kill $nl_fpid; return 1; }
 		nl_i=$((nl_i + 1))
+		# The fuzzer stops before the last load: the clock the checks
+		# after this one get has seen none of its messages.
+		if [ $nl_i = "$nl_cycles" ]; then
+			kill $nl_fpid
+			wait $nl_fpid
+		fi
+		modprobe ptp_unified || { echo "cycle $nl_i: modprobe failed"; kill $nl_fpid 2>/dev/null; return 1; }
 	done
-	kill $nl_fpid
-	wait $nl_fpid
 	cat /tmp/nl_race.out
 	echo "$nl_cycles unload/reload cycles under the fuzzer"
 	phc_dev >/dev/null
