@@ -4,13 +4,14 @@
 # Runs inside a test guest (busybox). Prints TAP on stdout: one line per
 # check, the output of each check as "# " diagnostics.
 #
-# usage: run-suite.sh full|smoke tcg|nested
+# usage: run-suite.sh full|smoke|steer|tsc|stress tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
 B=/opt/ptpu
 n=0
 failed=0
 . /opt/ptpu/steer-tests.sh
+. /opt/ptpu/stress-tests.sh
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
@@ -461,6 +462,16 @@ if [ "$suite" = full ]; then
 	check netlink_fuzz t_netlink_fuzz 60
 	check netlink_unload_race t_netlink_unload_race 10
 fi
+# ---- issue 8 (stress-tests.sh): suite "stress" runs only the stress check ----
+case $suite in
+full)
+	check stress t_stress 60 100
+	;;
+stress)
+	check stress t_stress "${ptpu_stress_seconds:-180}" "${ptpu_stress_reloads:-100}"
+	;;
+esac
+# ---- end of issue 8 ----
 # ---- phc-steer (steer-tests.sh); suite "steer" runs only these after the
 # common checks ----
 case $suite in
