@@ -4,7 +4,7 @@
 # Runs inside a test guest (busybox). Prints TAP on stdout: one line per
 # check, the output of each check as "# " diagnostics.
 #
-# usage: run-suite.sh full|smoke|steer|tsc|stress tcg|nested
+# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
 B=/opt/ptpu
@@ -462,7 +462,14 @@ if [ "$suite" = full ]; then
 	check netlink_fuzz t_netlink_fuzz 60
 	check netlink_unload_race t_netlink_unload_race 10
 fi
-# ---- issue 8 (stress-tests.sh): suite "stress" runs only the stress check ----
+# ---- issue 8 (stress-tests.sh): suites "stress" and "unpriv" run only
+# those checks ----
+case $suite in
+full|unpriv)
+	check unpriv_nobody t_unpriv nobody
+	check unpriv_root_without_cap_sys_time t_unpriv nocap
+	;;
+esac
 case $suite in
 full)
 	check stress t_stress 60 100
