@@ -4,6 +4,7 @@
 #
 #   make                 module (for every kernel with headers) and userspace
 #   make check           every test (installs its dependencies first)
+#   make fuzz            longer fuzzing (FUZZ_MINUTES, default 10), not in check
 #   make demo            the product end to end in a nested-KVM guest
 #   make KVER=6.1.0-56-amd64 modules    one kernel only (or KDIR=/path)
 #
@@ -121,6 +122,13 @@ lint: linux-src
 
 check:
 	@scripts/check.sh
+
+# Longer fuzzing, outside make check (scripts/fuzz.sh): the libFuzzer
+# targets for FUZZ_SECONDS each and the in-guest netlink/sysfs fuzzer for
+# FUZZ_MINUTES (default 10).
+.PHONY: fuzz
+fuzz:
+	@scripts/fuzz.sh
 
 # Debian packages ptp-unified-dkms and phc-steer (debian/), built from a copy
 # of the tree under build/deb/: build/deb/*.deb. See docs/install.md.

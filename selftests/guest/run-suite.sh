@@ -4,7 +4,7 @@
 # Runs inside a test guest (busybox). Prints TAP on stdout: one line per
 # check, the output of each check as "# " diagnostics.
 #
-# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv tcg|nested
+# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
 B=/opt/ptpu
@@ -463,7 +463,7 @@ if [ "$suite" = full ]; then
 	check netlink_unload_race t_netlink_unload_race 10
 fi
 # ---- issue 8 (stress-tests.sh): suites "stress" and "unpriv" run only
-# those checks ----
+# those checks, suite "fuzz" only the long fuzzing (make fuzz) ----
 case $suite in
 full|unpriv)
 	check unpriv_nobody t_unpriv nobody
@@ -476,6 +476,10 @@ full)
 	;;
 stress)
 	check stress t_stress "${ptpu_stress_seconds:-180}" "${ptpu_stress_reloads:-100}"
+	;;
+fuzz)
+	check netlink_fuzz_long t_fuzz_long "${ptpu_fuzz_minutes:-10}"
+	check_kselftest ptp_unified_test -t offsets_agree
 	;;
 esac
 # ---- end of issue 8 ----
