@@ -15,7 +15,7 @@
 # FUZZ_KERNEL (default the first of build/kernels.txt).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 B=$top/build
 L=$B/fuzz-run
 mkdir -p "$L"
