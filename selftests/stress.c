@@ -16,7 +16,8 @@
  *
  * A wrong time. Every sample pushed says "UTC is CLOCK_REALTIME +/- its
  * bound" and nothing steers CLOCK_REALTIME meanwhile, so the truth the clock
- * is told is CLOCK_REALTIME. Each reading gives the unified time and
+ * is told is CLOCK_REALTIME (hence no kvm source, whose host time would
+ * contradict it: the test refuses to run with one). Each reading gives the unified time and
  * CLOCK_REALTIME from one counter read (PRECISE; EXTENDED: the middle of its
  * window, half the window being the read uncertainty U). A reading is wrong
  * when
@@ -648,6 +649,10 @@ int main(int argc, char **argv)
 	}
 	if (find_sysdir(sysdir, sizeof(sysdir))) {
 		printf("no ptp_unified clock: is the module loaded?\n");
+		return 1;
+	}
+	if (!sys_read("sources/kvm/class", buf, sizeof(buf))) {
+		printf("a kvm source serves the host's time, which the samples (CLOCK_REALTIME) would contradict: run this in a guest without one (TCG)\n");
 		return 1;
 	}
 	for (i = 0; i < (int)(sizeof(knobs) / sizeof(knobs[0])); i++) {
