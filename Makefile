@@ -4,6 +4,7 @@
 #
 #   make                 module (for every kernel with headers) and userspace
 #   make check           every test (installs its dependencies first)
+#   make fuzz            longer fuzzing (FUZZ_MINUTES, default 10), not in check
 #   make demo            the product end to end in a nested-KVM guest
 #   make KVER=6.1.0-56-amd64 modules    one kernel only (or KDIR=/path)
 #
@@ -30,6 +31,9 @@ KOS := $(foreach k,$(KERNELS),$(BUILD)/kmod/$(k)/ptp_unified.ko)
 SELFTEST_BINS := ptp_unified_test ptp_hold phc_pair pause_watch
 # The netlink tests link the userspace library over libnl-genl.
 NL_SELFTEST_BINS := ptpu_nl_test nl_fuzz event_listen
+# Issue 8: everything at once under load and module reloads (stress),
+# every write path without CAP_SYS_TIME (unpriv).
+NL_SELFTEST_BINS += stress unpriv
 SELFTEST_BINS += $(NL_SELFTEST_BINS)
 # phc-steer's guest checks: clock_nudge puts CLOCK_REALTIME into a known
 # error; status_json_test checks `phc-steer status -j` (json-c) with sysfs.
@@ -120,6 +124,13 @@ lint: linux-src
 
 check:
 	@scripts/check.sh
+
+# Longer fuzzing, outside make check (scripts/fuzz.sh): the libFuzzer
+# targets for FUZZ_SECONDS each and the in-guest netlink/sysfs fuzzer for
+# FUZZ_MINUTES (default 10).
+.PHONY: fuzz
+fuzz:
+	@scripts/fuzz.sh
 
 # Debian packages ptp-unified-dkms and phc-steer (debian/), built from a copy
 # of the tree under build/deb/: build/deb/*.deb. See docs/install.md.

@@ -2,9 +2,11 @@
 /*
  * sysfs: the clock's knobs and state on its platform device
  * (/sys/class/ptp/ptpN/device/), and one directory per source under
- * sources/. Every attribute is documented in docs/ABI/. A write that does
- * not parse or is out of range returns -EINVAL and changes nothing.
+ * sources/. Every attribute is documented in docs/ABI/. A write needs
+ * CAP_SYS_TIME (-EPERM); one that does not parse or is out of range returns
+ * -EINVAL and changes nothing.
  */
+#include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
@@ -49,6 +51,16 @@ struct ptpu_sysfs {
 static struct ptpu_dev *dev_to_ptpu(struct device *dev)
 {
 	return dev_get_drvdata(dev);
+}
+
+/*
+ * sysfs checks only the file mode, which root passes without CAP_SYS_TIME.
+ * Every store here moves the time all readers of the clock get, so it needs
+ * what netlink's writes and clock_settime() need: CAP_SYS_TIME.
+ */
+static bool ptpu_may_write(void)
+{
+	return capable(CAP_SYS_TIME);
 }
 
 /* ---- read-only state of the clock ---- */
@@ -210,6 +222,8 @@ static ssize_t ptpu_knob_store(struct device *dev, struct device_attribute *attr
 	u64 v;
 	int ret;
 
+	if (!ptpu_may_write())
+		return -EPERM;
 	ret = kstrtou64(buf, 0, &v);
 	if (ret)
 		return -EINVAL;
@@ -242,6 +256,8 @@ static ssize_t ptpu_uint_store(const char *buf, size_t count, unsigned int min,
 {
 	unsigned int v;
 
+	if (!ptpu_may_write())
+		return -EPERM;
 	if (kstrtouint(buf, 0, &v) || v < min || v > max)
 		return -EINVAL;
 	WRITE_ONCE(*dst, v);
@@ -297,6 +313,8 @@ static ssize_t rtc_device_store(struct device *dev,
 	size_t len = count;
 	int ret;
 
+	if (!ptpu_may_write())
+		return -EPERM;
 	if (len && buf[len - 1] == '\n')
 		len--;
 	if (!len || len >= sizeof(name) || memchr(buf, '\0', len))
@@ -455,6 +473,8 @@ static ssize_t ptpu_src_store(struct kobject *kobj, struct kobj_attribute *kattr
 	s64 now;
 	int ret;
 
+	if (!ptpu_may_write())
+		return -EPERM;
 	if (f == PTPU_SRC_PRIORITY ? kstrtouint(buf, 0, &prio) : ptpu_strict_bool(buf, &flag))
 		return -EINVAL;
 

@@ -14,6 +14,8 @@ set -euo pipefail
 kver=$1 ko=$2 bindir=$3 out=$4
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
+# mktemp makes it 0700: the guest's / would shut out every uid but root.
+chmod 755 "$root"
 trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,mnt,host,results,root,lib64}

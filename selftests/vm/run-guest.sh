@@ -12,10 +12,13 @@
 #
 # usage: run-guest.sh --kernel KVER --kind tcg|nested --suite NAME --out DIR
 #                     [--timeout SECONDS] [--l2-clocksource kvm-clock|tsc]
+#                     [--append 'ptpu_NAME=VALUE ...']
+# --append: more kernel command line; the guest exports its ptpu_* words to
+# the suite (e.g. ptpu_fuzz_minutes for the fuzz suite).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-kernel= kind=tcg suite=full out= timeout=900 l2cs=kvm-clock
+kernel= kind=tcg suite=full out= timeout=900 l2cs=kvm-clock extra=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2 ;;
@@ -24,6 +27,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2 ;;
 	--timeout) timeout=$2 ;;
 	--l2-clocksource) l2cs=$2 ;;
+	--append) extra=$2 ;;
 	*) echo "run-guest: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift 2 || { echo "run-guest: '$1' needs a value" >&2; exit 2; }
@@ -41,7 +45,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 : >"$out/tap.txt"
 
-base="console=ttyS0 quiet panic=-1 ptpu_suite=$suite"
+base="console=ttyS0 quiet panic=-1 ptpu_suite=$suite${extra:+ $extra}"
 
 # ---- NTP servers for a TCG guest (phc-steer's steer_ntp check) ----
 # On this machine's loopback, reached by the guest as 10.0.2.2 through slirp:
