@@ -92,7 +92,7 @@ t_fault_rtc() {
 	ft_ststeps=$(grep -c ' step ' /tmp/fault_rtc.log)
 	for ft_m in fail invalid jumpy stuck offset; do
 		echo "--- fault: test RTC $ft_m for 10 s"
-		ft_rtc_mode "$ft_m" || return 1
+		ft_rtc_mode "$ft_m" || { st_stop; return 1; }
 		# A good, calibrated RTC may be the selected source when the
 		# fault begins; the module learns of the fault at its next edge
 		# (within rtc_interval_s, 2 s, and the search): the first 3 s
@@ -118,7 +118,7 @@ t_fault_rtc() {
 		[ "$ft_av" = 0 ] || [ "$ft_ft" = 1 ] ||
 			{ echo "  the faulty rtc is neither withdrawn nor a falseticker"; ft_fails=$((ft_fails + 1)); }
 		ft_truth_check "$ft_srv" "rtc $ft_m" || ft_fails=$((ft_fails + 1))
-		ft_rtc_mode good || return 1
+		ft_rtc_mode good || { st_stop; return 1; }
 		# Back: a fresh sample (younger than two intervals), available,
 		# not a falseticker.
 		ft_i=0
