@@ -273,6 +273,7 @@ t_pause_rtc_only() {
 t_kvm_failover() {
 	D=$(sysdev)
 	steps=$(cat "$D/step_count")
+	echo "uptime $(cut -d' ' -f1 /proc/uptime) s: asking L1 to leave tsc"
 	echo "# @@ptpu-request clocksource hpet" >&9
 	w=0
 	while [ "$(cat "$D/selected_source")" = kvm ] && [ $w -lt 600 ]; do
@@ -285,6 +286,7 @@ t_kvm_failover() {
 	sleep 10
 	echo "10 s later:"
 	show_sources
+	echo "uptime $(cut -d' ' -f1 /proc/uptime) s: asking L1 to go back to tsc"
 	echo "# @@ptpu-request clocksource tsc" >&9
 	w=0
 	until set -- $(unified_minus_host 20) && [ -n "${1:-}" ]; do
