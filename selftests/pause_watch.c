@@ -8,7 +8,7 @@
  * whether the unified clock is then within its published bound of the host
  * (ptp_kvm).
  *
- * usage: pause_watch SYSFS_DEVICE_DIR [TIMEOUT_S]
+ * usage: pause_watch SYSFS_DEVICE_DIR [TIMEOUT_S [MIN_GAP_S]]
  * Exit 0 when the pause was handled: a jump of host time against the guest
  * was declared as exactly one disruption that stepped the right way (or, if
  * the guest's counter ran on and nothing jumped, none was declared), and the
@@ -179,6 +179,12 @@ static int watch_system(long long timeout)
 int main(int argc, char **argv)
 {
 	long long timeout = (argc > 2 ? atoll(argv[2]) : 120) * 1000000000LL;
+	/*
+	 * A gap in raw time shorter than this is the guest not being run for a
+	 * while (a loaded host), not the pause: default 1 s; a caller that
+	 * knows the pause is long can say so.
+	 */
+	long long min_gap = (argc > 3 ? atoll(argv[3]) : 1) * 1000000000LL;
 	long long d0, k_prev, k, k_rt, k_u, resumed = 0, jump = 0, gap = 0, declared = 0;
 	long long start, now, prev;
 	enum phc_method mk = PHC_PRECISE, mu = PHC_PRECISE;
@@ -190,7 +196,7 @@ int main(int argc, char **argv)
 		return watch_system((argc > 3 ? atoll(argv[3]) : 120) * 1000000000LL);
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: pause_watch [--system] SYSFS_DEVICE_DIR [TIMEOUT_S]\n");
+		fprintf(stderr, "usage: pause_watch [--system] SYSFS_DEVICE_DIR [TIMEOUT_S [MIN_GAP_S]]\n");
 		return 2;
 	}
 	sysdir = argv[1];
@@ -216,7 +222,7 @@ int main(int argc, char **argv)
 	while ((now = raw_now()) - start < timeout) {
 		struct timespec nap = { .tv_nsec = 5000000 };
 
-		if (!resumed && now - prev > 1000000000LL) {
+		if (!resumed && now - prev > min_gap) {
 			resumed = now;
 			gap = now - prev;
 		}

@@ -252,7 +252,8 @@ t_fault_vmstop() {
 	echo "before: CLOCK_REALTIME - unified ${2:-?} ns (${1:-?}); state $(cat "$D/state"), bound $(cat "$D/bound_ns") ns"
 	ft_d0=$(cat "$D/disruption_count")
 	ft_ststeps=$(grep -c ' step ' /tmp/fault_$ft_verb.log)
-	"$B/pause_watch" "$D" 300 >/tmp/fault_pw.out 2>&1 &
+	# A raw-time gap shorter than half the pause is a stall of a loaded host.
+	"$B/pause_watch" "$D" 300 $((ft_secs / 2)) >/tmp/fault_pw.out 2>&1 &
 	ft_pw=$!
 	sleep 0.5
 	echo "fault: L1 $ft_verb $ft_secs s"
