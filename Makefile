@@ -61,6 +61,15 @@ $(BUILD)/kmod/%/ptp_unified.ko: $(KMOD_SRCS)
 	@cp -r Kbuild kmod $(BUILD)/kmod/$*/
 	$(MAKE) -C $(call kdir_of,$*) M=$(BUILD)/kmod/$* W=1 modules
 
+# The fault checks' test-only RTC (selftests/rtc_fault/), per kernel like the
+# module; it goes into the test initramfs only, never into a package.
+TEST_RTC_KOS := $(foreach k,$(KERNELS),$(BUILD)/rtc_fault/$(k)/ptpu_test_rtc.ko)
+$(BUILD)/rtc_fault/%/ptpu_test_rtc.ko: selftests/rtc_fault/Kbuild selftests/rtc_fault/ptpu_test_rtc.c
+	@rm -rf $(BUILD)/rtc_fault/$*
+	@mkdir -p $(BUILD)/rtc_fault/$*
+	@cp selftests/rtc_fault/Kbuild selftests/rtc_fault/ptpu_test_rtc.c $(BUILD)/rtc_fault/$*/
+	$(MAKE) -C $(call kdir_of,$*) M=$(BUILD)/rtc_fault/$* W=1 modules
+
 userspace: $(BUILD)/userspace/phc-steer
 
 # The userspace Makefile decides what is out of date; make reads the
@@ -109,13 +118,14 @@ $(BUILD)/selftests/bin/status_json_test: selftests/status_json_test.c selftests/
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(shell pkg-config --cflags json-c) $< $(shell pkg-config --libs json-c) -o $@
 
-vm-images: $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpio.gz)
+vm-images: $(TEST_RTC_KOS) $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpio.gz)
 
 $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
-		$(BUILD)/userspace/phc-steer \
+		$(BUILD)/userspace/phc-steer $(BUILD)/rtc_fault/%/ptpu_test_rtc.ko \
 		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh)
 	@mkdir -p $(dir $@)
-	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer
+	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer \
+		$(BUILD)/rtc_fault/$*/ptpu_test_rtc.ko
 
 linux-src: $(LSRC)/.stamp
 

@@ -118,6 +118,23 @@ static int ptpu_rtc_find_edge(struct ptpu_rtc *r, s64 deadline,
 	return -ETIMEDOUT;
 }
 
+/*
+ * No second edge where a whole second was searched: the RTC fails, returns
+ * nonsense, jumps or stands still. Its old estimate is no longer evidence,
+ * so the source is withdrawn now (as the kvm source is when pairing is
+ * refused) rather than held until the staleness limit; its next edge
+ * brings it back.
+ */
+static void ptpu_rtc_failed(struct ptpu_rtc *r, int err)
+{
+	if (!r->failing)
+		dev_info_ratelimited(r->pd->dev,
+				     "rtc: no second edge from %s (%d): withdrawn until it ticks again\n",
+				     r->name, err);
+	r->failing = true;
+	ptpu_source_withdraw(r->pd, r->idx);
+}
+
 static void ptpu_rtc_work(struct work_struct *work)
 {
 	struct ptpu_rtc *r = container_of(to_delayed_work(work),
@@ -131,8 +148,10 @@ static void ptpu_rtc_work(struct work_struct *work)
 					 PTPU_RTC_SEARCH_STEP_US, &smp);
 		if (ret == -ECANCELED)
 			return;
-		if (ret)
+		if (ret) {
+			ptpu_rtc_failed(r, ret);
 			goto resched;
+		}
 		/* Refine on the next edge: one second later, narrowly. */
 		target = smp.raw_ns + NSEC_PER_SEC;
 		window = PTPU_RTC_WINDOW_NS + smp.bound_ns;
@@ -156,6 +175,9 @@ static void ptpu_rtc_work(struct work_struct *work)
 		queue_delayed_work(system_unbound_wq, &r->work, 0);
 		return;
 	}
+	if (r->failing)
+		dev_info_ratelimited(r->pd->dev, "rtc: %s ticks again\n", r->name);
+	r->failing = false;
 	r->have_edge = true;
 	r->edge_raw = smp.raw_ns;
 	r->edge_sec = div_s64(smp.ref_ns, NSEC_PER_SEC);
@@ -263,6 +285,7 @@ int ptpu_rtc_set_device(struct ptpu_rtc *r, const char *name)
 	r->rtc = rtc;
 	strscpy(r->name, name, sizeof(r->name));
 	r->have_edge = false;
+	r->failing = false;
 	WRITE_ONCE(r->stopping, false);
 	ptpu_source_withdraw(r->pd, r->idx);
 	queue_delayed_work(system_unbound_wq, &r->work, 0);

@@ -33,6 +33,7 @@ struct rtc_device;
  * @edges:	edges timed
  * @misses:	predicted edges that were not there (phase change or pause)
  * @errors:	failed RTC reads
+ * @failing:	the last search for an edge found none: withdrawn
  * @dev_lock:	serialises switching @rtc and @name (rtc_device knob)
  * @name:	name of @rtc, under @dev_lock
  */
@@ -51,6 +52,7 @@ struct ptpu_rtc {
 	u64 edges;
 	u64 misses;
 	u64 errors;
+	bool failing;
 	struct mutex dev_lock; /* see the kernel-doc above */
 	char name[PTPU_RTC_NAME_LEN];
 };

@@ -140,8 +140,9 @@ guest() {
 
 case " $only " in *" guests "*)
 	k=${kernels[0]}
-	guest "tcg-$k" --kernel "$k" --kind tcg --suite full --timeout 900
-	guest "kvm-$k" --kernel "$k" --kind nested --suite full --timeout 1200
+	# The fault checks (fault-tests.sh) add about 4 min to TCG, 2 to nested.
+	guest "tcg-$k" --kernel "$k" --kind tcg --suite full --timeout 1200
+	guest "kvm-$k" --kernel "$k" --kind nested --suite full --timeout 1500
 	guest "kvm-tsc-$k" --kernel "$k" --kind nested --suite tsc --l2-clocksource tsc --timeout 900
 	for k in "${kernels[@]:1}"; do
 		guest "tcg-$k-smoke" --kernel "$k" --kind tcg --suite smoke --timeout 600

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Kernel-code lint, each check a TAP line:
-#   checkpatch --strict on kmod/ (zero errors, warnings and checks; the compat
+#   checkpatch --strict on kmod/ and selftests/rtc_fault/ (zero errors, warnings and checks; the compat
 #   header alone may use LINUX_VERSION_CODE, whose version tests checkpatch
 #   also flags as CONSTANT_COMPARISON), and for every kernel with headers a
 #   fresh build with sparse (C=2) and W=1 that must print no warning; the
@@ -22,7 +22,8 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 echo "TAP version 13"
 cp_args=(--strict --no-tree --quiet --show-types)
-files=$(ls kmod/*.c kmod/*.h kmod/uapi/linux/*.h | grep -v '^kmod/compat.h$')
+# With the fault checks' test-only RTC driver (selftests/rtc_fault/).
+files=$(ls kmod/*.c kmod/*.h kmod/uapi/linux/*.h selftests/rtc_fault/*.c | grep -v '^kmod/compat.h$')
 if out=$(perl "$CP" "${cp_args[@]}" -f $files 2>&1) &&
 	out2=$(perl "$CP" "${cp_args[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h 2>&1); then
 	ok "checkpatch --strict kmod/ ($(echo $files kmod/compat.h | wc -w) files)"

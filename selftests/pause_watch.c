@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Watch a VM pause from inside the guest. Every 5 ms: read ptp_kvm against
- * the guest's clock (a pause shows as host time jumping ahead of the guest's
- * clocks, which all stop with the VM) and
+ * the guest's CLOCK_MONOTONIC_RAW (a pause shows as host time jumping ahead
+ * of the guest's clocks, which all stop with the VM) and
  * the unified clock's disruption count. Report when the pause ended, how
  * long after that the module declared the disruption, the step it took, and
  * whether the unified clock is then within its published bound of the host
  * (ptp_kvm).
  *
- * usage: pause_watch SYSFS_DEVICE_DIR [TIMEOUT_S]
+ * usage: pause_watch SYSFS_DEVICE_DIR [TIMEOUT_S [MIN_GAP_S]]
  * Exit 0 when the pause was handled: a jump of host time against the guest
  * was declared as exactly one disruption that stepped the right way (or, if
  * the guest's counter ran on and nothing jumped, none was declared), and the
@@ -179,7 +179,13 @@ static int watch_system(long long timeout)
 int main(int argc, char **argv)
 {
 	long long timeout = (argc > 2 ? atoll(argv[2]) : 120) * 1000000000LL;
-	long long d0, k_prev, k, resumed = 0, jump = 0, gap = 0, declared = 0;
+	/*
+	 * A gap in raw time shorter than this is the guest not being run for a
+	 * while (a loaded host), not the pause: default 1 s; a caller that
+	 * knows the pause is long can say so.
+	 */
+	long long min_gap = (argc > 3 ? atoll(argv[3]) : 1) * 1000000000LL;
+	long long d0, k_prev, k, k_rt, k_u, resumed = 0, jump = 0, gap = 0, declared = 0;
 	long long start, now, prev;
 	enum phc_method mk = PHC_PRECISE, mu = PHC_PRECISE;
 	long long diffs[200], bound, step, u, worst_u = 0;
@@ -190,14 +196,20 @@ int main(int argc, char **argv)
 		return watch_system((argc > 3 ? atoll(argv[3]) : 120) * 1000000000LL);
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: pause_watch [--system] SYSFS_DEVICE_DIR [TIMEOUT_S]\n");
+		fprintf(stderr, "usage: pause_watch [--system] SYSFS_DEVICE_DIR [TIMEOUT_S [MIN_GAP_S]]\n");
 		return 2;
 	}
 	sysdir = argv[1];
 	fk = open_named("KVM virtual PTP");
 	fu = open_named("ptp_unified");
 	d0 = sysfs_ll("disruption_count");
-	k_prev = offset(fk, &mk, NULL);
+	/*
+	 * Host time against CLOCK_MONOTONIC_RAW, which stops with the VM like
+	 * the guest's other clocks but which no one steps: phc-steer, if it
+	 * runs, steps CLOCK_REALTIME on the disruption, and against that a
+	 * late sample would see the pause undone, a jump the other way.
+	 */
+	host_vs_guest(fk, &mk, &k_prev, &k_rt, &k_u);
 	start = raw_now();
 	prev = start;
 	/*
@@ -210,13 +222,13 @@ int main(int argc, char **argv)
 	while ((now = raw_now()) - start < timeout) {
 		struct timespec nap = { .tv_nsec = 5000000 };
 
-		if (!resumed && now - prev > 1000000000LL) {
+		if (!resumed && now - prev > min_gap) {
 			resumed = now;
 			gap = now - prev;
 		}
 		prev = now;
 		nanosleep(&nap, NULL);
-		k = offset(fk, &mk, NULL);
+		host_vs_guest(fk, &mk, &k, &k_rt, &k_u);
 		if (llabs(k - k_prev) > 1000000000LL) {
 			resumed = raw_now();
 			jump = k - k_prev;

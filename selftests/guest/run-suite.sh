@@ -4,7 +4,7 @@
 # Runs inside a test guest (busybox). Prints TAP on stdout: one line per
 # check, the output of each check as "# " diagnostics.
 #
-# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz tcg|nested
+# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
 B=/opt/ptpu
@@ -12,6 +12,7 @@ n=0
 failed=0
 . /opt/ptpu/steer-tests.sh
 . /opt/ptpu/stress-tests.sh
+. /opt/ptpu/fault-tests.sh
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
@@ -265,10 +266,15 @@ t_pause_rtc_only() {
 }
 
 # L1 leaves the TSC clocksource, so KVM refuses clock pairing: the arbiter
-# fails over without a step, and comes back when L1 is on tsc again.
+# fails over without a step, and comes back when L1 is on tsc again. The
+# failover must keep the clock within its bound of the host's time or mark
+# it unsynchronised: ptp_kvm is refused too meanwhile, so the first paired
+# read it allows again measures what the clock held (the kvm source then
+# slews, it does not step, and the correction left is in the bound).
 t_kvm_failover() {
 	D=$(sysdev)
 	steps=$(cat "$D/step_count")
+	echo "uptime $(cut -d' ' -f1 /proc/uptime) s: asking L1 to leave tsc"
 	echo "# @@ptpu-request clocksource hpet" >&9
 	w=0
 	while [ "$(cat "$D/selected_source")" = kvm ] && [ $w -lt 600 ]; do
@@ -278,12 +284,26 @@ t_kvm_failover() {
 	echo "after L1 left tsc: selected $(cat "$D/selected_source") after $((w / 2)) s"
 	show_sources
 	failed_over=$(cat "$D/selected_source")
+	sleep 10
+	echo "10 s later:"
+	show_sources
+	echo "uptime $(cut -d' ' -f1 /proc/uptime) s: asking L1 to go back to tsc"
 	echo "# @@ptpu-request clocksource tsc" >&9
+	w=0
+	until set -- $(unified_minus_host 20) && [ -n "${1:-}" ]; do
+		[ $w -lt 1200 ] || { echo "ptp_kvm unreadable 120 s after L1 went back to tsc"; return 1; }
+		sleep 0.1
+		w=$((w + 1))
+	done
+	held=$1 held_u=$2 held_b=$(cat "$D/bound_ns") held_state=$(cat "$D/state")
+	echo "first ptp_kvm read after the failover: unified - host $held ns (read uncertainty $held_u ns), bound $held_b ns, state $held_state, selected $(cat "$D/selected_source")"
 	wait_for "$D/selected_source" kvm 120 || { show_sources; return 1; }
 	sleep 2
 	set -- $(unified_minus_host 200)
 	b=$(cat "$D/bound_ns")
 	echo "back on kvm: unified - host ${1:-?} ns (read uncertainty ${2:-?} ns), bound $b ns; steps $steps -> $(cat "$D/step_count")"
+	[ "$held_state" = unsynchronised ] || within "$held" "$held_u" "$held_b" ||
+		{ echo "the clock left its bound of the host's time during the failover"; return 1; }
 	[ "$failed_over" != kvm ] && [ "$(cat "$D/step_count")" = "$steps" ] &&
 		within "${1:-}" "${2:-0}" "$b"
 }
@@ -478,6 +498,24 @@ full|steer)
 	;;
 esac
 # ---- end of phc-steer ----
+# ---- faults (fault-tests.sh); suite "faults" runs only these after the
+# common checks ----
+case $suite in
+full|faults)
+	if [ "$kind" = nested ]; then
+		if [ "$suite" = faults ]; then
+			check rtc_calibrated t_rtc_calibrated
+			check kvm_failover t_kvm_failover
+		fi
+		check fault_pause_30s_steer t_fault_vmstop pause 30
+		check fault_saverestore_steer t_fault_vmstop saverestore 20
+	else
+		check fault_rtc t_fault_rtc
+		check fault_ntp t_fault_ntp
+	fi
+	;;
+esac
+# ---- end of faults ----
 check dmesg_clean t_dmesg_clean
 echo "1..$n"
 echo "# suite done: $failed of $n failed"

@@ -100,7 +100,9 @@ st_clock_reset() {
 # 16 s), so a PI servo at 0.5 s keeps the residual under 10 us nested and
 # under 100 us in TCG, whose timers fire late by up to milliseconds.
 # The first update must also step the right way: by minus the offset seen
-# after the nudge.
+# after the nudge. (When the fresh module first synchronises after
+# phc-steer started, phc-steer steps on that event, before its first
+# update: then that is its first step.)
 t_steer_converges() {
 	st_sign=$1
 	st_fresh_module || return 1
@@ -141,9 +143,9 @@ t_steer_converges() {
 	echo "phc-steer's log (steps, then the last offsets):"
 	grep -E ' step |reading with' /tmp/steer_conv.log
 	grep ' offset ' /tmp/steer_conv.log | tail -n 4
-	st_step=$(sed -n 's/.* step \(-*[0-9]*\) ns (first update).*/\1/p' /tmp/steer_conv.log | head -n 1)
+	st_step=$(sed -n 's/.* step \(-*[0-9]*\) ns (\(first update\|disruption event\)).*/\1/p' /tmp/steer_conv.log | head -n 1)
 	st_freq=$(sed -n 's/.* s2 freq *\([-+]*[0-9]*\) .*/\1/p' /tmp/steer_conv.log | tail -n 1)
-	echo "first update stepped ${st_step:-nothing} ns, want about $st_want ns (within 10 ms)"
+	echo "first step ${st_step:-nothing} ns, want about $st_want ns (within 10 ms)"
 	if [ -z "$st_step" ] || ! st_true "$st_step - ($st_want) <= 10000000 && ($st_want) - $st_step <= 10000000"; then
 		echo "  wrong step"
 		st_fails=$((st_fails + 1))
@@ -189,8 +191,11 @@ t_steer_pause() {
 	st_d1=$(cat "$D/disruption_count")
 	st_ev=$(sed -n 's/.*module event disruption step +*\(-*[0-9]*\) ns.*/\1/p' /tmp/steer_pause.log | tail -n 1)
 	st_evt=$(sed -n 's/^phc-steer\[\([0-9.]*\)\]: module event disruption.*/\1/p' /tmp/steer_pause.log | tail -n 1)
-	st_step=$(sed -n 's/.* step \(-*[0-9]*\) ns (disruption event).*/\1/p' /tmp/steer_pause.log | tail -n 1)
-	st_stept=$(sed -n 's/^phc-steer\[\([0-9.]*\)\]: .* step .*(disruption event).*/\1/p' /tmp/steer_pause.log | tail -n 1)
+	# The step normally comes on the event; a poll that reads the stepped
+	# clock before the event is handled steps for the offset instead
+	# (seen under load), and the event's step is then ~0: the largest.
+	st_step=$(sed -n 's/.* step \(-*[0-9]*\) ns (\(disruption event\|offset beyond the step threshold\)).*/\1/p' /tmp/steer_pause.log | sort -n | tail -n 1)
+	st_stept=$(sed -n "s/^phc-steer\\[\\([0-9.]*\\)\\]: .* step $st_step ns .*/\\1/p" /tmp/steer_pause.log | tail -n 1)
 	echo "disruptions $st_d0 -> $st_d1; module event step ${st_ev:-none} ns; phc-steer step ${st_step:-none} ns"
 	[ "$st_d1" = $((st_d0 + 1)) ] || { echo "  want exactly one disruption"; st_fails=$((st_fails + 1)); }
 	if [ -z "$st_ev" ] || ! st_true "$st_ev > 1000000000"; then

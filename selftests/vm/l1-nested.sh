@@ -11,6 +11,9 @@
 #   pause SECONDS          QMP stop, wait, cont (a VM pause)
 #   clocksource NAME       switch L1's clocksource (hpet makes KVM refuse
 #                          clock pairing, tsc restores it)
+#   saverestore SECONDS    stop L2, save it to a file (QMP migrate), quit its
+#                          QEMU, wait, restore it in a new QEMU (-incoming)
+#                          and continue it: l1-saverestore.sh
 # L1 logs each request it served, with its own CLOCK_REALTIME, to l1.log.
 set -u
 R=$ptpu_results
@@ -42,17 +45,25 @@ serve() {
 		echo "$arg" >/sys/devices/system/clocksource/clocksource0/current_clocksource
 		echo "L1: $(date +%s.%N) clocksource now $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 		;;
+	saverestore)
+		# Sets l2 to the new QEMU's pid: the loop below follows it.
+		. "$here/l1-saverestore.sh"
+		;;
 	*)
 		echo "L1: unknown request '$verb'"
 		;;
 	esac
 }
 
-qemu-system-x86_64 -enable-kvm -cpu host -m 512 -smp 2 \
-	-display none -monitor none -no-reboot \
-	-kernel "/boot/vmlinuz-$K" -initrd "$ptpu_initrd" -append "$append" \
-	-qmp "unix:$qmp,server=on,wait=off" \
-	-serial "file:$R/l2-console.log" -serial "file:$R/tap.txt" &
+# The serial files are appended to, so that a restored L2 (saverestore)
+# writes on after what the first QEMU wrote.
+l2_args=(-enable-kvm -cpu host -m 512 -smp 2
+	-display none -monitor none -no-reboot
+	-kernel "/boot/vmlinuz-$K" -initrd "$ptpu_initrd" -append "$append"
+	-qmp "unix:$qmp,server=on,wait=off"
+	-chardev "file,id=con,path=$R/l2-console.log,append=on" -serial chardev:con
+	-chardev "file,id=tap,path=$R/tap.txt,append=on" -serial chardev:tap)
+qemu-system-x86_64 "${l2_args[@]}" &
 l2=$!
 
 served=0

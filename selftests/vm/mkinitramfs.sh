@@ -7,8 +7,9 @@
 # test binaries, and the build machine's chronyd/phc_ctl/phc2sys with the
 # shared libraries they need.
 #
-# usage: mkinitramfs.sh KVER MODULE.ko BINDIR OUT.cpio.gz [PHC_STEER]
-# PHC_STEER (default build/userspace/phc-steer) goes in as /usr/sbin/phc-steer.
+# usage: mkinitramfs.sh KVER MODULE.ko BINDIR OUT.cpio.gz [PHC_STEER [TEST_RTC.ko]]
+# PHC_STEER (default build/userspace/phc-steer) goes in as /usr/sbin/phc-steer;
+# TEST_RTC.ko (the fault checks' RTC, selftests/rtc_fault/) next to the module.
 set -euo pipefail
 
 kver=$1 ko=$2 bindir=$3 out=$4
@@ -35,6 +36,7 @@ done | sort -u | while read -r f; do
 done
 mkdir -p "$root/lib/modules/$kver/extra"
 cp "$ko" "$root/lib/modules/$kver/extra/ptp_unified.ko"
+[ -z "${6:-}" ] || cp "$6" "$root/lib/modules/$kver/extra/ptpu_test_rtc.ko"
 cp "/lib/modules/$kver/modules.order" "/lib/modules/$kver/modules.builtin" \
 	"/lib/modules/$kver/modules.builtin.modinfo" "$root/lib/modules/$kver/" 2>/dev/null || true
 depmod -b "$root" "$kver"

@@ -66,11 +66,17 @@ ntp_stop() {
 	ntp_dir=
 }
 udp_free() { ! ss -Hlun "sport = :$1" | grep -q .; }
+ntp_fault_server() {
+	timeout -k 5 $((timeout + 60)) python3 "$top/selftests/vm/ntp_liar.py" "$@" \
+		--parent $$ >>"$out/ntp-servers.log" 2>&1 &
+	ntp_pids="$ntp_pids $!"
+}
 ntp_start() {
 	local port=11123 log=$out/ntp-servers.log i answered=0
-	while ! udp_free $port || ! udp_free $((port + 1)); do
+	while ! udp_free $port || ! udp_free $((port + 1)) || ! udp_free $((port + 2)) ||
+		! udp_free $((port + 3)) || ! udp_free $((port + 4)) || ! udp_free $((port + 5)); do
 		port=$((port + 10))
-		[ $port -lt 11300 ] || { echo "run-guest: no free UDP port pair for the NTP servers" >&2; return 1; }
+		[ $port -lt 11300 ] || { echo "run-guest: no 6 free UDP ports in a row for the NTP servers" >&2; return 1; }
 	done
 	ntp_dir=$(mktemp -d /tmp/ptpu-ntp.XXXXXX) || return 1
 	cat >"$ntp_dir/chrony.conf" <<-EOF
@@ -88,6 +94,13 @@ ntp_start() {
 	timeout -k 5 $((timeout + 60)) python3 "$top/selftests/vm/ntp_liar.py" \
 		--port $((port + 1)) --offset 1.0 --parent $$ >>"$log" 2>&1 &
 	ntp_pids="$ntp_pids $!"
+	# The fault checks' servers (fault-tests.sh): leap indicator 3,
+	# stratum 0 (kiss-o'-death), an honest one that goes silent 20 s after
+	# its first reply, and an honest one (a second voice against a wrong RTC).
+	ntp_fault_server --port $((port + 2)) --offset 1.0 --leap 3
+	ntp_fault_server --port $((port + 3)) --offset 1.0 --stratum 0 --refid XXXX
+	ntp_fault_server --port $((port + 4)) --offset 0 --silent-after 20
+	ntp_fault_server --port $((port + 5)) --offset 0
 	for i in $(seq 20); do
 		if "$top/build/userspace/phc-steer" ntp-probe -t 1 "127.0.0.1:$port" >>"$log" 2>&1; then
 			answered=1
@@ -97,7 +110,9 @@ ntp_start() {
 	done
 	[ $answered = 1 ] || echo "run-guest: chronyd on 127.0.0.1:$port does not answer (see $log)" >&2
 	base="$base ptpu_ntp_port=$port ptpu_liar_port=$((port + 1))"
-	echo "run-guest: NTP on 127.0.0.1:$port (chronyd) and :$((port + 1)) (ntp_liar, +1 s)" >&2
+	base="$base ptpu_li3_port=$((port + 2)) ptpu_s0_port=$((port + 3))"
+	base="$base ptpu_vanish_port=$((port + 4)) ptpu_honest_port=$((port + 5))"
+	echo "run-guest: NTP on 127.0.0.1:$port (chronyd), :$((port + 1)) (ntp_liar, +1 s), :$((port + 2))-$((port + 5)) (leap 3, stratum 0, silent after 20 s, honest)" >&2
 }
 if [ "$kind" = tcg ]; then
 	trap ntp_stop EXIT
