@@ -460,7 +460,7 @@ if [ "$suite" = full ]; then
 	check netlink_fuzz t_netlink_fuzz 60
 	check netlink_unload_race t_netlink_unload_race 10
 fi
-# ---- issue 8 (stress-tests.sh): suites "stress" and "unpriv" run only
+# ---- stress and privileges (stress-tests.sh): suites "stress" and "unpriv" run only
 # those checks, suite "fuzz" only the long fuzzing (make fuzz) ----
 case $suite in
 full|unpriv)
@@ -482,7 +482,7 @@ fuzz)
 	check_kselftest ptp_unified_test -t offsets_agree
 	;;
 esac
-# ---- end of issue 8 ----
+# ---- end of stress and privileges ----
 # ---- phc-steer (steer-tests.sh); suite "steer" runs only these after the
 # common checks ----
 case $suite in
