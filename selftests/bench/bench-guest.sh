@@ -28,9 +28,9 @@
 set -u
 C=$1
 B=/opt/ptpu
-CONV=${ptpu_bench_converge:-30}
+CONV=${ptpu_bench_converge:-20}
 STEADY=${ptpu_bench_steady:-120}
-SETTLE=${ptpu_bench_settle:-45}
+SETTLE=${ptpu_bench_settle:-30}
 PAUSE=${ptpu_bench_pause:-5}
 CAP=${ptpu_bench_cap:-120}
 HOLD=${ptpu_bench_holdover:-300}
@@ -162,15 +162,24 @@ d0=$(kvm_raw)
 i=0
 while [ $(($(kvm_raw) - d0)) -lt $((PAUSE * 500)) ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 stamp resumed_seen
-i=0 good=0
-while [ $i -lt $((CAP * 5)) ] && [ $good -lt 25 ]; do
-	if abs_lt "$(off_now)" 1000000; then good=$((good + 1)); else good=0; fi
+# Host time (ns) at the resume as seen here; then poll until |offset| has
+# stayed below 1 ms for 5 s of host time, or CAP s have passed.
+set -- $(tail -n 1 $W/events.txt)
+k0=$3 good_since= verdict=no
+while :; do
+	set -- $($B/offset_log -k "$K" --stamp x)
+	[ $(($3 - k0)) -lt $((CAP * 1000000000)) ] || break
+	if abs_lt "$4" 1000000; then
+		[ -n "$good_since" ] || good_since=$3
+		[ $(($3 - good_since)) -lt 5000000000 ] || { verdict=yes; break; }
+	else
+		good_since=
+	fi
 	sleep 0.2
-	i=$((i + 1))
 done
 sleep 1
 stamp pause_end
-say "pause phase over after $((i / 5)) s (recovered: $([ $good -ge 25 ] && echo yes || echo no))"
+say "pause phase over after $((($3 - k0) / 1000000000)) s (recovered: $verdict)"
 
 kill "$cpid" 2>/dev/null
 wait "$cpid" 2>/dev/null
