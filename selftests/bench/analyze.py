@@ -95,6 +95,7 @@ def main():
     ap.add_argument("--kernel", default="")
     ap.add_argument("--cap", type=float, default=120.0)
     a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
 
     res = {k: {} for k in ["read_ns", "read_p99_ns", "converge_s", "steady_rms_ns",
                            "steady_max_ns", "pause_recovery_s", "holdover_offset_us",
@@ -187,7 +188,9 @@ def main():
                 notes.append(f"pause_recovery_s.{c}: not recovered within {cap:.0f} s (the cap is reported)")
             else:
                 res["pause_recovery_s"][c] = round(t, 3)
-            pause_series[c] = [(tt, max(abs(o), 1)) for tt, o in by_kvm if s0 - 3 <= tt <= cap]
+            # Up to the end of the pause phase (the holdover follows it).
+            pause_series[c] = [(tt, max(abs(o), 1)) for tt, o in by_kvm
+                               if s0 - 3 <= tt <= min(cap, end)]
 
         if c == "phc_steer" and "holdover_start" in ev and "holdover_end" in ev:
             h0, h1 = ev["holdover_start"][0], ev["holdover_end"][0]
@@ -280,7 +283,8 @@ def make_table(res, notes):
     L.append("")
     L.append("| read | median ns | p99 ns |")
     L.append("|---|---|---|")
-    for k in ["unified_precise", "unified_extended", "kvm_precise", "kvm_extended", "syscall"]:
+    for k in ["unified_precise", "unified_extended", "kvm_precise", "kvm_extended", "syscall",
+              "ioctl_floor"]:
         L.append(f"| {k} | {fmt(g(res, 'read_ns', k))} | {fmt(g(res, 'read_p99_ns', k))} |")
     L.append("")
     L.append(f"holdover ({fmt(res.get('holdover_minutes'))} min, kvm off, rtc calibrated): "
