@@ -29,8 +29,8 @@ set -u
 C=$1
 B=/opt/ptpu
 CONV=${ptpu_bench_converge:-20}
-STEADY=${ptpu_bench_steady:-120}
-SETTLE=${ptpu_bench_settle:-30}
+STEADY=${ptpu_bench_steady:-90}
+SETTLE=${ptpu_bench_settle:-20}
 PAUSE=${ptpu_bench_pause:-5}
 CAP=${ptpu_bench_cap:-120}
 HOLD=${ptpu_bench_holdover:-300}
@@ -187,9 +187,20 @@ cpid=
 
 if [ "$C" = phc_steer ]; then
 	# Holdover: nothing steers; the kernel may not write the RTC.
+	# "Calibrated" is more than the flag: after the pause the rtc has
+	# just been recalibrated against kvm and may have no usable estimate
+	# yet (bound S64_MAX), and taking kvm away then leaves it to find its
+	# phase alone. Wait (up to ptpu_bench_rtc_wait s) for its bound to be
+	# below 10 ms; sources.txt records what it was.
 	$B/clock_nudge --unsync >/dev/null
 	i=0
-	while [ "$(cat $D/sources/rtc/calibrated)" != 1 ] && [ $i -lt 1800 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ $i -lt $((${ptpu_bench_rtc_wait:-180} * 2)) ]; do
+		[ "$(cat $D/sources/rtc/calibrated)" = 1 ] &&
+			[ "$(cat $D/sources/rtc/bound_ns)" -lt 10000000 ] 2>/dev/null && break
+		sleep 0.5
+		i=$((i + 1))
+	done
+	echo "waited $((i / 2)) s for the rtc (calibrated, bound < 10 ms)" >>$W/sources.txt
 	for s in $D/sources/*; do
 		echo "before holdover: ${s##*/} enabled $(cat $s/enabled) calibrated $(cat $s/calibrated 2>/dev/null) bound $(cat $s/bound_ns 2>/dev/null)" >>$W/sources.txt
 	done
