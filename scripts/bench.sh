@@ -11,12 +11,16 @@
 #   BENCH_KVER         kernel of L1 and L2 (default 6.1.0-56-amd64)
 #   BENCH_CONTENDERS   comma-separated (default phc_steer,phc2sys,chronyd,chronyd_ntp)
 #   BENCH_CONVERGE_S   convergence window before the steady one (20)
-#   BENCH_STEADY_S     steady window (120)
-#   BENCH_SETTLE_S     chronyd_ntp's settling before its pause (30)
+#   BENCH_STEADY_S     steady window (90)
+#   BENCH_SETTLE_S     chronyd_ntp's settling before its pause (20)
 #   BENCH_PAUSE_S      VM pause (5)
 #   BENCH_CAP_S        pause recovery cap (120)
 #   BENCH_HOLDOVER_S   holdover (300)
 #   BENCH_READS        reads per read-cost method (3000)
+#   BENCH_L1_FREQ_PPB  frequency offset of L1's clock, the truth, against the
+#                      TSC every guest clock counts (10000: 10 ppm, an
+#                      oscillator error a host's NTP corrects; 0 makes a
+#                      free-running guest clock exact, see docs/benchmarks.md)
 #   BENCH_TIMEOUT_S    the whole L1 run (1800)
 #   BENCH_OUT          results folder (build/bench)
 set -uo pipefail
@@ -35,9 +39,11 @@ rm -rf "$out"
 mkdir -p "$out/raw"
 out=$(cd "$out" && pwd)
 
+: "${BENCH_L1_FREQ_PPB:=10000}"
 knobs="ptpu_bench_contenders=${BENCH_CONTENDERS:-phc_steer,phc2sys,chronyd,chronyd_ntp}"
 for kv in converge:BENCH_CONVERGE_S steady:BENCH_STEADY_S settle:BENCH_SETTLE_S \
-	pause:BENCH_PAUSE_S cap:BENCH_CAP_S holdover:BENCH_HOLDOVER_S reads:BENCH_READS; do
+	pause:BENCH_PAUSE_S cap:BENCH_CAP_S holdover:BENCH_HOLDOVER_S reads:BENCH_READS \
+	l1_freq_ppb:BENCH_L1_FREQ_PPB; do
 	v=${kv#*:}
 	[ -z "${!v:-}" ] || knobs="$knobs ptpu_bench_${kv%%:*}=${!v}"
 done

@@ -4,6 +4,7 @@
 # make bench in the nested-KVM host (L1), chrooted into the build machine's
 # root (read-only 9p), environment from guest-init (ptpu_* on the kernel
 # command line). L1's CLOCK_REALTIME is the truth. It:
+#   - optionally gives its own clock a frequency offset (see below);
 #   - serves NTP from its own clock: chronyd -x (never steers L1), local
 #     stratum, 127.0.0.1:PORT, which each L2 reaches as 10.0.2.2 (slirp);
 #   - runs each contender (ptpu_bench_contenders, comma-separated) in a
@@ -25,6 +26,14 @@ log "kernel $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clock
 [ -c /dev/kvm ] || { log "no /dev/kvm (kvm_amd did not load)"; exit 1; }
 
 ip link set lo up
+# An oscillator error for the truth (ptpu_bench_l1_freq_ppb, default 0):
+# L1's CLOCK_REALTIME then runs that much faster than the TSC under every
+# guest clock, as a host clock disciplined by NTP runs off its oscillator.
+# Set before chronyd starts; chronyd -x never changes it.
+if [ "${ptpu_bench_l1_freq_ppb:-0}" != 0 ]; then
+	busybox adjtimex -f $((ptpu_bench_l1_freq_ppb * 65536 / 1000)) >/dev/null &&
+		log "L1 CLOCK_REALTIME frequency offset ${ptpu_bench_l1_freq_ppb} ppb"
+fi
 nd=/run/bench-ntp
 mkdir -p $nd
 cat >$nd/chrony.conf <<EOC
