@@ -109,6 +109,20 @@ def main():
 
     for c in present:
         d = os.path.join(a.raw, c)
+        try:
+            with open(os.path.join(d, "console.log"), errors="replace") as f:
+                bad = [ln.strip() for ln in f if "soft lockup" in ln or "BUG:" in ln]
+            if bad:
+                notes.append(f"{c}: guest kernel: {bad[0]} ({len(bad)} such lines)")
+        except OSError:
+            pass
+        try:
+            with open(os.path.join(d, "tap.txt"), errors="replace") as f:
+                if "# ptpu: guest done" not in f.read():
+                    notes.append(f"{c}: the guest did not finish (hung or killed); "
+                                 "its metrics come from the logs up to then")
+        except OSError:
+            pass
         rows = read_log(os.path.join(d, "offset.log"))
         ev, cpu = read_events(os.path.join(d, "events.txt"))
         if not rows:

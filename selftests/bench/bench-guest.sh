@@ -11,6 +11,7 @@
 #   events.txt   "LABEL RAW KVM OFF" stamps (offset_log --stamp), plus
 #                "cpu LABEL UTIME_TICKS STIME_TICKS RUNTIME_NS CLK_TCK"
 #   read_cost.txt, ntp_check.txt, the contender's own log, sources.txt
+# all written there as they happen: a guest that hangs keeps its logs.
 #
 # Contenders (CONTENDER):
 #   phc_steer    phc-steer on ptp_unified (defaults, no NTP); then holdover
@@ -37,15 +38,16 @@ HOLD=${ptpu_bench_holdover:-300}
 NTP_PORT=${ptpu_bench_ntp_port:-11123}
 SRV=10.0.2.2:$NTP_PORT
 R=/results
-W=/tmp/bench
+W=$R
 
 say() { echo "# bench: $*"; }
 
-mkdir -p $R $W
+mkdir -p $R
 modprobe 9pnet_virtio && modprobe 9p &&
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results $R ||
 	{ say "cannot mount the results folder"; exit 1; }
 exec 2>>$R/guest-stderr.txt
+mkdir -p $W
 
 phc_by_name() {
 	for d in /sys/class/ptp/ptp*; do
@@ -218,6 +220,5 @@ fi
 
 kill $lpid
 wait $lpid 2>/dev/null
-cp $W/* $R/
 sync
 say "done"

@@ -18,7 +18,7 @@ K=$ptpu_kernel
 here=$(cd "$(dirname "$0")" && pwd)
 port=${ptpu_bench_ntp_port:-11123}
 contenders=${ptpu_bench_contenders:-phc_steer,phc2sys,chronyd,chronyd_ntp}
-l2_timeout=${ptpu_bench_l2_timeout:-900}
+l2_timeout=${ptpu_bench_l2_timeout:-1200}
 
 log() { echo "L1: $(date +%s.%N) $*"; }
 
