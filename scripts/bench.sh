@@ -16,6 +16,7 @@
 #   BENCH_PAUSE_S      VM pause (5)
 #   BENCH_CAP_S        pause recovery cap (120)
 #   BENCH_HOLDOVER_S   holdover (300)
+#   BENCH_RTC_WAIT_S   longest wait for a calibrated rtc (bound < 10 ms) before it (180)
 #   BENCH_READS        reads per read-cost method (3000)
 #   BENCH_L1_FREQ_PPB  frequency offset of L1's clock, the truth, against the
 #                      TSC every guest clock counts (10000: 10 ppm, an
@@ -43,7 +44,7 @@ out=$(cd "$out" && pwd)
 knobs="ptpu_bench_contenders=${BENCH_CONTENDERS:-phc_steer,phc2sys,chronyd,chronyd_ntp}"
 for kv in converge:BENCH_CONVERGE_S steady:BENCH_STEADY_S settle:BENCH_SETTLE_S \
 	pause:BENCH_PAUSE_S cap:BENCH_CAP_S holdover:BENCH_HOLDOVER_S reads:BENCH_READS \
-	l1_freq_ppb:BENCH_L1_FREQ_PPB; do
+	l1_freq_ppb:BENCH_L1_FREQ_PPB rtc_wait:BENCH_RTC_WAIT_S; do
 	v=${kv#*:}
 	[ -z "${!v:-}" ] || knobs="$knobs ptpu_bench_${kv%%:*}=${!v}"
 done
