@@ -1,4 +1,6 @@
 #!/bin/sh
+# ptpu_* come from the kernel command line; `set -- $(...)` splits on purpose.
+# shellcheck disable=SC2154,SC2046
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make bench, inside one fresh nested-KVM test guest (L2): one contender.
@@ -100,7 +102,7 @@ say "read cost: $(tr '\n' ';' <$W/read_cost.txt)"
 
 ntp_check() {
 	# NTP probe to L1's chronyd against ptp_kvm: both are L1's clock.
-	for n in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		p=$(phc-steer ntp-probe -t 2 "$SRV" | sed -n 's/.* offset *\(-*[0-9]*\) delay *\([0-9]*\) .*/\1 \2/p')
 		echo "$1 $p $(off_now)" >>$W/ntp_check.txt
 		sleep 0.2
@@ -167,7 +169,7 @@ stamp resumed_seen
 # Host time (ns) at the resume as seen here; then poll until |offset| has
 # stayed below 1 ms for 5 s of host time, or CAP s have passed.
 set -- $(tail -n 1 $W/events.txt)
-k0=$3 good_since= verdict=no
+k0=$3 good_since='' verdict=no
 while :; do
 	set -- $($B/offset_log -k "$K" --stamp x)
 	[ $(($3 - k0)) -lt $((CAP * 1000000000)) ] || break

@@ -1,4 +1,6 @@
 #!/bin/bash
+# ptpu_* come from the kernel command line (guest-init exports them).
+# shellcheck disable=SC2154
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make bench in the nested-KVM host (L1), chrooted into the build machine's
@@ -54,7 +56,7 @@ log "chronyd (pid $ntp_pid) serving L1's clock on 127.0.0.1:$port"
 knobs=$(env | sed -n 's/^\(ptpu_bench_[a-z_0-9]*=[^ ]*\)$/\1/p' | tr '\n' ' ')
 
 run_l2() {
-	local c=$1 dir=$R/$1 qmp=/run/qmp-$1.sock served=0 start l2 req pid
+	local c=$1 dir=$R/$1 qmp=/run/qmp-$1.sock served=0 start l2 req
 	mkdir -p "$dir"
 	: >"$dir/tap.txt"
 	start=$(date +%s)
