@@ -287,8 +287,8 @@ def make_table(res, notes):
     L.append("| metric | phc-steer (ptp_unified) | phc2sys (ptp_kvm) | chronyd PHC (ptp_kvm) | chronyd NTP |")
     L.append("|---|---|---|---|---|")
     for key, label, unit in [("converge_s", "convergence to 10 us (s)", ""),
-                             ("steady_rms_ns", "steady RMS |offset| (ns)", ""),
-                             ("steady_max_ns", "steady max |offset| (ns)", ""),
+                             ("steady_rms_ns", "steady RMS abs offset (ns)", ""),
+                             ("steady_max_ns", "steady max abs offset (ns)", ""),
                              ("pause_recovery_s", "pause recovery to 1 ms (s)", "")]:
         row = [fmt(g(res, key, c)) for c in CONTENDERS]
         if key != "pause_recovery_s":
@@ -301,7 +301,7 @@ def make_table(res, notes):
               "ioctl_floor"]:
         L.append(f"| {k} | {fmt(g(res, 'read_ns', k))} | {fmt(g(res, 'read_p99_ns', k))} |")
     L.append("")
-    L.append(f"holdover ({fmt(res.get('holdover_minutes'))} min, kvm off, rtc calibrated): "
+    L.append(f"holdover ({fmt(res.get('holdover_minutes'))} min, sources but the rtc off): "
              f"unified {fmt(g(res, 'holdover_offset_us', 'unified_rtc'))} us, "
              f"free-running {fmt(g(res, 'holdover_offset_us', 'free_running'))} us; "
              f"phc-steer CPU {fmt(g(res, 'cpu_ms_per_hour', 'phc_steer'))} ms per hour "
