@@ -6,6 +6,7 @@
 #   make check           every test (installs its dependencies first)
 #   make fuzz            longer fuzzing (FUZZ_MINUTES, default 10), not in check
 #   make demo            the product end to end in a nested-KVM guest
+#   make bench           phc-steer against phc2sys and chronyd (build/bench/)
 #   make KVER=6.1.0-56-amd64 modules    one kernel only (or KDIR=/path)
 #
 # When kbuild reads this directory (make -C $KDIR M=$PWD, as DKMS does) it
@@ -40,6 +41,8 @@ SELFTEST_BINS += $(NL_SELFTEST_BINS)
 SELFTEST_BINS += clock_nudge status_json_test
 # make demo's sampler of the offsets to the host's clock.
 SELFTEST_BINS += offset_log
+# make bench's guest programs (selftests/bench/, see docs/benchmarks.md).
+SELFTEST_BINS += truth_log read_cost
 SELFTEST_OUT := $(addprefix $(BUILD)/selftests/bin/,$(SELFTEST_BINS))
 
 LINUX_SRC_612 := /usr/src/linux-source-6.12.tar.xz
@@ -99,6 +102,10 @@ $(BUILD)/selftests/bin/%: selftests/%.c selftests/phc_util.h $(LSRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests -pthread $< -o $@
 
+$(BUILD)/selftests/bin/%: selftests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $< -o $@
+
 NL_LIB := $(BUILD)/userspace/libptpu_nl.a
 # Recursive (=): pkg-config is only there once scripts/deps.sh has run.
 NL_CFLAGS = -Iuserspace/lib -Ikmod/uapi $(shell pkg-config --cflags libnl-genl-3.0)
@@ -127,6 +134,8 @@ $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) 
 	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer \
 		$(BUILD)/rtc_fault/$*/ptpu_test_rtc.ko
 
+$(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpio.gz): $(wildcard selftests/bench/*.sh)
+
 linux-src: $(LSRC)/.stamp
 
 lint: linux-src
@@ -150,6 +159,14 @@ deb:
 
 demo:
 	@scripts/demo.sh
+
+# Benchmarks against phc2sys and chronyd in a nested-KVM guest (not part
+# of make check; about 20 minutes): build/bench/. See docs/benchmarks.md.
+BENCH_KVER ?= 6.1.0-56-amd64
+.PHONY: bench
+bench:
+	$(MAKE) KVER=$(BENCH_KVER) linux-src modules userspace selftests vm-images
+	@BENCH_KVER=$(BENCH_KVER) scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD)

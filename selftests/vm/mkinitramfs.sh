@@ -61,6 +61,7 @@ done
 # phc-steer, the tool under test, where a package would put it.
 copy_prog "${5:-$here/../../build/userspace/phc-steer}" /usr/sbin/phc-steer
 cp "$here"/../guest/*.sh "$root/opt/ptpu/"
+cp "$here"/../bench/*.sh "$root/opt/ptpu/"
 
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make bench: phc-steer on ptp_unified against phc2sys and chronyd on
+# ptp_kvm, in nested KVM (docs/benchmarks.md). One L1 boot runs every
+# contender in a fresh L2 guest (selftests/bench/l1-bench.sh); then
+# selftests/bench/analyze.py turns the logs into build/bench/results.json,
+# build/bench/table.md (printed) and build/bench/pause.png.
+#
+# Knobs (environment), for short runs while developing:
+#   BENCH_KVER         kernel of L1 and L2 (default 6.1.0-56-amd64)
+#   BENCH_CONTENDERS   comma-separated (default phc_steer,phc2sys,chronyd,chronyd_ntp)
+#   BENCH_CONVERGE_S   convergence window before the steady one (20)
+#   BENCH_STEADY_S     steady window (90)
+#   BENCH_SETTLE_S     chronyd_ntp's settling before its pause (20)
+#   BENCH_PAUSE_S      VM pause (5)
+#   BENCH_CAP_S        pause recovery cap (120)
+#   BENCH_HOLDOVER_S   holdover (300)
+#   BENCH_RTC_WAIT_S   longest wait for a calibrated rtc (bound < 10 ms) before it (180)
+#   BENCH_READS        reads per read-cost method (3000)
+#   BENCH_L1_FREQ_PPB  frequency offset of L1's clock, the truth, against the
+#                      TSC every guest clock counts (10000: 10 ppm, an
+#                      oscillator error a host's NTP corrects; 0 makes a
+#                      free-running guest clock exact, see docs/benchmarks.md)
+#   BENCH_TIMEOUT_S    the whole L1 run (1800)
+#   BENCH_OUT          results folder (build/bench)
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kernel=${BENCH_KVER:-6.1.0-56-amd64}
+out=${BENCH_OUT:-$top/build/bench}
+timeout=${BENCH_TIMEOUT_S:-1800}
+initrd=$top/build/vm/initramfs-$kernel.cpio.gz
+vmlinuz=/boot/vmlinuz-$kernel
+[ -r "$initrd" ] || { echo "bench: $initrd missing (make vm-images)" >&2; exit 2; }
+[ -r "$vmlinuz" ] || { echo "bench: $vmlinuz missing" >&2; exit 2; }
+command -v gnuplot >/dev/null || { echo "bench: gnuplot missing (scripts/deps.sh)" >&2; exit 2; }
+
+rm -rf "$out"
+mkdir -p "$out/raw"
+out=$(cd "$out" && pwd)
+
+: "${BENCH_L1_FREQ_PPB:=10000}"
+knobs="ptpu_bench_contenders=${BENCH_CONTENDERS:-phc_steer,phc2sys,chronyd,chronyd_ntp}"
+for kv in converge:BENCH_CONVERGE_S steady:BENCH_STEADY_S settle:BENCH_SETTLE_S \
+	pause:BENCH_PAUSE_S cap:BENCH_CAP_S holdover:BENCH_HOLDOVER_S reads:BENCH_READS \
+	l1_freq_ppb:BENCH_L1_FREQ_PPB rtc_wait:BENCH_RTC_WAIT_S; do
+	v=${kv#*:}
+	[ -z "${!v:-}" ] || knobs="$knobs ptpu_bench_${kv%%:*}=${!v}"
+done
+
+echo "bench: kernel $kernel, $knobs; results in $out" >&2
+start=$(date +%s)
+# As run-guest.sh's nested kind: L1 on the TSC clocksource, or KVM refuses
+# clock pairing.
+timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu EPYC,+svm \
+	-m 2048 -smp 2 -display none -monitor none -no-reboot \
+	-kernel "$vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 quiet panic=-1 ptpu_role=host tsc=reliable clocksource=tsc ptpu_kernel=$kernel ptpu_initrd=$initrd ptpu_results=$out/raw ptpu_script=$top/selftests/bench/l1-bench.sh $knobs" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$out/raw,mount_tag=results,security_model=none" \
+	-serial "file:$out/raw/l1-console.log" 2>"$out/raw/l1-qemu.log"
+rc=$?
+secs=$(($(date +%s) - start))
+echo "bench: L1 ran ${secs}s (qemu exit $rc)" >&2
+if ! grep -q "bench done" "$out/raw/l1.log" 2>/dev/null; then
+	echo "bench: L1 did not finish; tails of its logs:" >&2
+	tail -n 20 "$out/raw/l1-console.log" "$out/raw/l1.log" >&2
+fi
+python3 "$top/selftests/bench/analyze.py" --raw "$out/raw" --out "$out" \
+	--gnuplot "$top/selftests/bench/pause.gp" --wall "$secs" --kernel "$kernel" \
+	--cap "${BENCH_CAP_S:-120}"
