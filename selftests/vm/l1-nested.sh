@@ -21,6 +21,8 @@ append="console=ttyS0 quiet panic=-1 ptpu_role=test ptpu_suite=$ptpu_suite ptpu_
 if [ "${ptpu_l2cs:-kvm-clock}" = tsc ]; then
 	append="$append clocksource=tsc tsc=reliable"
 fi
+# run-guest.sh --test-append, with its spaces as commas.
+[ -z "${ptpu_l2_append:-}" ] || append="$append ${ptpu_l2_append//,/ }"
 
 echo "L1: kernel $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 if [ ! -c /dev/kvm ]; then
@@ -48,9 +50,9 @@ serve() {
 	esac
 }
 
-qemu-system-x86_64 -enable-kvm -cpu host -m 512 -smp 2 \
+qemu-system-x86_64 -enable-kvm -cpu host -m "${ptpu_l2_mem:-512}" -smp 2 \
 	-display none -monitor none -no-reboot \
-	-kernel "/boot/vmlinuz-$K" -initrd "$ptpu_initrd" -append "$append" \
+	-kernel "${ptpu_l2_vmlinuz:-/boot/vmlinuz-$K}" -initrd "$ptpu_initrd" -append "$append" \
 	-qmp "unix:$qmp,server=on,wait=off" \
 	-serial "file:$R/l2-console.log" -serial "file:$R/tap.txt" &
 l2=$!
