@@ -4,6 +4,7 @@
 #
 #   make                 module (for every kernel with headers) and userspace
 #   make check           every test (installs its dependencies first)
+#   make check-debug     guest tests on a KASAN/lockdep/kmemleak kernel
 #   make demo            the product end to end in a nested-KVM guest
 #   make KVER=6.1.0-56-amd64 modules    one kernel only (or KDIR=/path)
 #
@@ -107,7 +108,8 @@ vm-images: $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpio.gz)
 
 $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
 		$(BUILD)/userspace/phc-steer \
-		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh)
+		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh) \
+		$(wildcard selftests/debug/*.sh)
 	@mkdir -p $(dir $@)
 	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer
 
@@ -118,6 +120,12 @@ lint: linux-src
 
 check:
 	@scripts/check.sh
+
+# The guest tests on a KASAN/lockdep/kmemleak kernel built from
+# linux-source-6.1 (cached in /var/cache/ptp-unified): not part of check.
+.PHONY: check-debug
+check-debug:
+	@scripts/check-debug.sh
 
 # Debian packages ptp-unified-dkms and phc-steer (debian/), built from a copy
 # of the tree under build/deb/: build/deb/*.deb. See docs/install.md.

@@ -17,6 +17,11 @@ src=/usr/src/linux-source-6.1.tar.xz
 frag=$top/selftests/debug/debug.config
 [ -r "$src" ] || { echo "debug-kernel: $src missing (scripts/deps.sh installs linux-source-6.1)" >&2; exit 1; }
 
+mkdir -p "$cache"
+# One build at a time: a second run waits for the first and then reuses it.
+exec 9>"$cache/linux-debug.lock"
+flock 9
+
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 key=$(cat "$frag" | sha256sum | cut -c1-12)
 tree=$cache/linux-debug-$ver-$key

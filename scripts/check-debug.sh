@@ -1,0 +1,150 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# make check-debug: the guest tests on a debug kernel. Builds (once, cached
+# outside the clone: scripts/debug-kernel.sh) Debian's linux-source-6.1 with
+# KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP, kmemleak, UBSAN and
+# debugobjects (selftests/debug/debug.config), builds ptp_unified.ko and an
+# initramfs for it, and runs the full suite in a TCG guest and in a nested-KVM
+# L2 guest on that kernel (L1 stays Debian's 6.1), plus the stress suite when
+# run-suite.sh has one. In those guests the suite also fails on any KASAN,
+# lockdep, atomic-sleep, UBSAN or debugobjects report that involves the
+# module, and on a kmemleak leak the module allocated
+# (selftests/debug/guest-debug.sh); the kernel's own reports are printed as
+# diagnostics. Not part of make check: the first kernel build takes about
+# 40 minutes on 2 cores.
+#
+# Each check is one TAP line; the last line is the tally. Logs are in
+# build/check-debug/, guest consoles in build/guests-debug/.
+#
+# Environment: CHECK_DEBUG_RUNS="KIND:SUITE ..." to choose the guest runs
+# (default "tcg:full nested:full", and "tcg:stress" when run-suite.sh knows
+# the stress suite), CHECK_DEBUG_SLOWDOWN (default 3): the guests' timeouts
+# are make check's times this.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+B=$top/build
+L=$B/check-debug
+G=$B/guests-debug
+mkdir -p "$L"
+passed=0 failed=0 skipped=0
+slow=${CHECK_DEBUG_SLOWDOWN:-3}
+t0=$(date +%s)
+
+say() { echo "[$(($(date +%s) - t0))s] $*"; }
+
+# Count one TAP stream's top-level results into the tally, and show failures.
+tally_tap() {
+	local file=$1 what=$2 p f s
+	p=$(grep -cE '^ok [0-9]+' "$file" | tr -d ' ')
+	s=$(grep -E '^ok [0-9]+' "$file" | grep -ciE '# SKIP' | tr -d ' ')
+	f=$(grep -cE '^not ok [0-9]+' "$file" | tr -d ' ')
+	passed=$((passed + p - s))
+	skipped=$((skipped + s))
+	failed=$((failed + f))
+	grep -E '^not ok [0-9]+' "$file" | sed "s/^/  FAIL $what: /"
+	say "$what: $((p - s)) passed, $f failed, $s skipped"
+}
+
+# A step that is one check: pass or fail by its exit status.
+step() {
+	local name=$1 log=$L/$1.log
+	shift
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		say "PASS $name"
+	else
+		failed=$((failed + 1))
+		say "FAIL $name (log: $log)"
+		tail -n 25 "$log" | sed 's/^/    /'
+		return 1
+	fi
+}
+
+finish() {
+	say "make check-debug took $(($(date +%s) - t0))s"
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" = 0 ]
+	exit
+}
+
+# What the checkers said in one guest: the reports that involve the module
+# (failures), those that do not, and the kmemleak verdict.
+findings() {
+	local tap=$1 what=$2
+	grep -E '^# ={3} ' "$tap" | sed "s/^# /  $what: /"
+	grep -E '^# debug kernel:' "$tap" | sed "s/^# /  $what: /"
+	grep -E '^# .*(BUG: KASAN|UBSAN:|WARNING: (possible|inconsistent|suspicious)|BUG: sleeping function|ODEBUG:|unreferenced object)' "$tap" |
+		sort | uniq -c | sort -rn | head -n 20 | sed "s/^/  $what:   /"
+}
+
+if ! step deps scripts/deps.sh; then
+	finish
+fi
+mapfile -t kernels <"$B/kernels.txt"
+k=${kernels[0]}
+
+# The debug kernel: built once, then reused (its tree is the last line).
+say "debug kernel: scripts/debug-kernel.sh (the first build takes about 40 minutes)"
+if ! step debug-kernel scripts/debug-kernel.sh; then
+	finish
+fi
+tree=$(tail -n 1 "$L/debug-kernel.log")
+krel=$(cat "$tree/include/config/kernel.release")
+bz=$tree/arch/x86/boot/bzImage
+say "debug kernel $krel: $bz"
+
+# L1 of the nested runs is Debian's kernel with its own initramfs; the module
+# and the initramfs for the debug kernel are built against its tree (the
+# initramfs takes the tree's modules.builtin: ptp_kvm, 9p, virtio are built in).
+if ! step build make -j2 KVER="$k" modules userspace selftests vm-images linux-src ||
+	! step build-debug make KDIR="$tree" KVER="$krel" modules vm-images; then
+	finish
+fi
+initrd=$B/vm/initramfs-$krel.cpio.gz
+
+# One guest run on the debug kernel: its TAP is tallied, with what the
+# checkers found; a guest that hangs or dies is a failure.
+guest() {
+	local name=$1 kind=$2 suite=$3 tmo=$4 out=$G/$1
+	if selftests/vm/run-guest.sh --kernel "$k" --kind "$kind" --suite "$suite" \
+		--test-vmlinuz "$bz" --test-initrd "$initrd" --test-append kasan_multi_shot \
+		--l2-mem 1024 --timeout "$tmo" --out "$out" >"$L/guest-$name.log" 2>&1; then
+		tally_tap "$out/tap.txt" "guest $name"
+		findings "$out/tap.txt" "$name"
+		say "$(tail -1 "$L/guest-$name.log")"
+		return
+	fi
+	if [ -s "$out/tap.txt" ]; then
+		tally_tap "$out/tap.txt" "guest $name"
+		findings "$out/tap.txt" "$name"
+	fi
+	failed=$((failed + 1))
+	say "FAIL guest $name did not finish"
+	sed 's/^/    /' "$L/guest-$name.log"
+}
+
+# The suites: full, and stress once run-suite.sh has it.
+runs=${CHECK_DEBUG_RUNS:-}
+if [ -z "$runs" ]; then
+	runs="tcg:full nested:full"
+	if grep -qE '^[[:space:]]*([a-z]+\|)*stress(\|[a-z]+)*\)|suite"? = "?stress' selftests/guest/run-suite.sh; then
+		runs="$runs tcg:stress"
+	fi
+fi
+say "guest runs on $krel: $runs (timeouts ${slow}x make check's)"
+for r in $runs; do
+	kind=${r%%:*} suite=${r#*:}
+	case $kind in
+	tcg) tmo=$((900 * slow)) ;;
+	*) tmo=$((1200 * slow)) ;;
+	esac
+	guest "$kind-$suite-debug" "$kind" "$suite" "$tmo"
+done
+
+finish
