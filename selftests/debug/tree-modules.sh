@@ -19,14 +19,11 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ ! -f "$tree/$f" ] || cp "$tree/$f" "$dest/"
 done
 
-# ko_of NAME: the tree's .ko for a module name (- and _ are the same).
+# ko_of NAME: the tree's .ko for a module name (- and _ are the same), or
+# nothing.
 ko_of() {
-	local n=${1//-/_}
-	find "$tree" -name '*.ko' -not -path '*/.tmp*' 2>/dev/null |
-		while read -r f; do
-			b=$(basename "$f" .ko)
-			[ "${b//-/_}" = "$n" ] && { echo "$f"; break; }
-		done
+	find "$tree" \( -name "${1//-/_}.ko" -o -name "${1//_/-}.ko" \) \
+		-not -path '*/.tmp*' -print -quit 2>/dev/null || true
 }
 
 copy_ko() {
@@ -36,19 +33,20 @@ copy_ko() {
 	mkdir -p "$dest/$(dirname "$rel")"
 	cp "$f" "$dest/$rel"
 	for dep in $(modinfo -F depends "$f" | tr ',' ' '); do
-		builtin "$dep" && continue
+		! is_builtin "$dep" || continue
 		dep=$(ko_of "$dep")
 		[ -z "$dep" ] || copy_ko "$dep"
 	done
 }
 
-builtin() {
+is_builtin() {
 	local n=${1//-/_}
-	sed 's,.*/,,; s,\.ko$,,; s,-,_,g' "$tree/modules.builtin" | grep -qx "$n"
+	awk -v n="$n" '{ sub(/.*\//, ""); sub(/\.ko$/, ""); gsub(/-/, "_") }
+		$0 == n { f = 1 } END { exit !f }' "$tree/modules.builtin"
 }
 
 for m in "$@"; do
-	if builtin "$m"; then
+	if is_builtin "$m"; then
 		continue
 	fi
 	f=$(ko_of "$m")
