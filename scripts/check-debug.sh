@@ -12,7 +12,7 @@
 # module, and on a kmemleak leak the module allocated
 # (selftests/debug/guest-debug.sh); the kernel's own reports are printed as
 # diagnostics. Not part of make check: the first kernel build takes about
-# 40 minutes on 2 cores.
+# 35 minutes on 2 cores.
 #
 # Each check is one TAP line; the last line is the tally. Logs are in
 # build/check-debug/, guest consoles in build/guests-debug/.
@@ -91,7 +91,7 @@ mapfile -t kernels <"$B/kernels.txt"
 k=${kernels[0]}
 
 # The debug kernel: built once, then reused (its tree is the last line).
-say "debug kernel: scripts/debug-kernel.sh (the first build takes about 40 minutes)"
+say "debug kernel: scripts/debug-kernel.sh (the first build takes about 35 minutes)"
 if ! step debug-kernel scripts/debug-kernel.sh; then
 	finish
 fi
@@ -118,16 +118,38 @@ initrd=$B/vm/initramfs-$krel.cpio.gz
 # KASAN wild-memory-access reports in do_raw_spin_lock (seen once in two
 # boots: 15000 reports in two minutes, the guest never reached its tests);
 # nested L2 (EPYC) and the clouds' guests run 4-level paging anyway.
+# As in make check: the nested L2 sometimes stops dead under QEMU's emulated
+# SVM (QEMU exits as on a triple fault, nothing on the guest's console; seen
+# here once, right after kvm_failover, with the machine heavily loaded).
+# Such a run, and only such a run, is tried once more, and said so. A guest
+# whose console shows any kernel complaint is never retried.
+abrupt_stop() {
+	grep -q 'L2 stopped before its tests finished' "$1/l1.log" 2>/dev/null &&
+		! grep -qE 'Oops|BUG|WARNING|panic|general protection|Call Trace|KASAN|UBSAN' \
+			"$1/l2-console.log" 2>/dev/null
+}
 run_guest() {
-	local name=$1 kind=$2 suite=$3 tmo=$4
-	selftests/vm/run-guest.sh --kernel "$k" --kind "$kind" --suite "$suite" \
-		--test-vmlinuz "$bz" --test-initrd "$initrd" \
-		--test-append "kasan_multi_shot log_buf_len=8M no5lvl" \
-		--l2-mem 1024 --timeout "$tmo" --out "$G/$name" >"$L/guest-$name.log" 2>&1
-	echo $? >"$L/guest-$name.rc"
+	local name=$1 kind=$2 suite=$3 tmo=$4 try rc
+	rm -f "$L/guest-$name.note"
+	for try in 1 2; do
+		selftests/vm/run-guest.sh --kernel "$k" --kind "$kind" --suite "$suite" \
+			--test-vmlinuz "$bz" --test-initrd "$initrd" \
+			--test-append "kasan_multi_shot log_buf_len=8M no5lvl" \
+			--l2-mem 1024 --timeout "$tmo" --out "$G/$name" >"$L/guest-$name.log" 2>&1
+		rc=$?
+		if [ $rc != 0 ] && [ $try = 1 ] && abrupt_stop "$G/$name"; then
+			echo "NOTE guest $name: L2 stopped dead without a word (emulator) after $(grep -cE '^(ok|not ok) ' "$G/$name/tap.txt") checks, tried once more (first run: $G/$name.stopped)" >"$L/guest-$name.note"
+			rm -rf "$G/$name.stopped"
+			cp -r "$G/$name" "$G/$name.stopped"
+			continue
+		fi
+		break
+	done
+	echo $rc >"$L/guest-$name.rc"
 }
 collect() {
 	local name=$1 out=$G/$1
+	[ ! -f "$L/guest-$name.note" ] || say "$(cat "$L/guest-$name.note")"
 	if [ "$(cat "$L/guest-$name.rc")" = 0 ]; then
 		tally_tap "$out/tap.txt" "guest $name"
 		findings "$out/tap.txt" "$name"

@@ -7,7 +7,7 @@
 # The tree is kept outside the clone, under $PTPU_CACHE (default
 # /var/cache/ptp-unified), keyed by the source package's version and the
 # fragment's hash, so a second run reuses it. On this 2-core machine the first
-# build takes about 30 minutes.
+# build took 35 minutes (with other guests running).
 #
 # Prints the tree's path on its last line.
 set -euo pipefail
