@@ -80,7 +80,7 @@ findings() {
 	local tap=$1 what=$2
 	grep -E '^# ={3} ' "$tap" | sed "s/^# /  $what: /"
 	grep -E '^# debug kernel:' "$tap" | sed "s/^# /  $what: /"
-	grep -E '^# .*(BUG: KASAN|UBSAN:|WARNING: (possible|inconsistent|suspicious)|BUG: sleeping function|ODEBUG:|unreferenced object)' "$tap" |
+	grep -E '^# .*(BUG: KASAN|UBSAN:|WARNING: (possible|inconsistent|suspicious)|BUG: sleeping function|ODEBUG:|unreferenced object 0x)' "$tap" |
 		sort | uniq -c | sort -rn | head -n 20 | sed "s/^/  $what:   /"
 }
 
