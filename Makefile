@@ -5,6 +5,7 @@
 #   make                 module (for every kernel with headers) and userspace
 #   make check           every test (installs its dependencies first)
 #   make fuzz            longer fuzzing (FUZZ_MINUTES, default 10), not in check
+#   make check-debug     guest tests on a KASAN/lockdep/kmemleak kernel
 #   make demo            the product end to end in a nested-KVM guest
 #   make bench           phc-steer against phc2sys and chronyd (build/bench/)
 #   make KVER=6.1.0-56-amd64 modules    one kernel only (or KDIR=/path)
@@ -129,7 +130,8 @@ vm-images: $(TEST_RTC_KOS) $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpi
 
 $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
 		$(BUILD)/userspace/phc-steer $(BUILD)/rtc_fault/%/ptpu_test_rtc.ko \
-		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh)
+		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh) \
+		$(wildcard selftests/debug/*.sh)
 	@mkdir -p $(dir $@)
 	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer \
 		$(BUILD)/rtc_fault/$*/ptpu_test_rtc.ko
@@ -150,6 +152,12 @@ check:
 .PHONY: fuzz
 fuzz:
 	@scripts/fuzz.sh
+
+# The guest tests on a KASAN/lockdep/kmemleak kernel built from
+# linux-source-6.1 (cached in /var/cache/ptp-unified): not part of check.
+.PHONY: check-debug
+check-debug:
+	@scripts/check-debug.sh
 
 # Debian packages ptp-unified-dkms and phc-steer (debian/), built from a copy
 # of the tree under build/deb/: build/deb/*.deb. See docs/install.md.

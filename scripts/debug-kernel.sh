@@ -7,7 +7,7 @@
 # The tree is kept outside the clone, under $PTPU_CACHE (default
 # /var/cache/ptp-unified), keyed by the source package's version and the
 # fragment's hash, so a second run reuses it. On this 2-core machine the first
-# build takes about 30 minutes.
+# build took 35 minutes (with other guests running).
 #
 # Prints the tree's path on its last line.
 set -euo pipefail
@@ -16,6 +16,11 @@ cache=${PTPU_CACHE:-/var/cache/ptp-unified}
 src=/usr/src/linux-source-6.1.tar.xz
 frag=$top/selftests/debug/debug.config
 [ -r "$src" ] || { echo "debug-kernel: $src missing (scripts/deps.sh installs linux-source-6.1)" >&2; exit 1; }
+
+mkdir -p "$cache"
+# One build at a time: a second run waits for the first and then reuses it.
+exec 9>"$cache/linux-debug.lock"
+flock 9
 
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 key=$(cat "$frag" | sha256sum | cut -c1-12)

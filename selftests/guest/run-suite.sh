@@ -15,6 +15,12 @@ failed=0
 . /opt/ptpu/steer-tests.sh
 . /opt/ptpu/stress-tests.sh
 . /opt/ptpu/fault-tests.sh
+# The debug kernel's checkers (make check-debug): sets debug=1 there.
+debug=
+# What dmesg_clean fails on: also the reports of KASAN, UBSAN, debugobjects,
+# lockdep and DEBUG_ATOMIC_SLEEP, which the debug kernel adds.
+bad_re='WARNING|BUG|Oops|general protection|refcount_t|list_add corruption|list_del corruption|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected stall|rcu: INFO|KASAN|UBSAN|ODEBUG|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|bad unlock balance|held lock freed|lock held when returning|DEBUG_LOCKS_WARN|turning off the locking correctness validator'
+[ ! -f $B/guest-debug.sh ] || . $B/guest-debug.sh
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
@@ -410,7 +416,12 @@ t_netlink_unload_race() {
 
 t_dmesg_clean() {
 	dmesg | tail -n +"$((dmesg_start + 1))" >/tmp/dmesg.new
-	if grep -E 'WARNING|BUG|Oops|general protection|refcount_t|list_add corruption|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected stall|rcu: INFO' /tmp/dmesg.new; then
+	if [ -n "$debug" ]; then
+		# Each KASAN/lockdep/UBSAN/... report attributed (guest-debug.sh).
+		debug_judge /tmp/dmesg.new || return 1
+		echo "$(wc -l </tmp/dmesg.new) kernel log lines since the tests started, no report involving ptp_unified"
+		return 0
+	elif grep -E "$bad_re" /tmp/dmesg.new; then
 		echo "kernel log since the tests started has the lines above"
 		return 1
 	fi
@@ -426,6 +437,7 @@ exec 9>&1
 echo "TAP version 13"
 echo "# suite $suite in a $kind guest, kernel $(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 dmesg_start=$(dmesg | wc -l)
+[ -z "$debug" ] || debug_start
 
 check load t_load
 case $suite in
@@ -518,6 +530,10 @@ full|faults)
 	;;
 esac
 # ---- end of faults ----
+if [ -n "$debug" ]; then
+	check kmemleak t_kmemleak
+	check lockdep_on t_lockdep_on
+fi
 check dmesg_clean t_dmesg_clean
 echo "1..$n"
 echo "# suite done: $failed of $n failed"

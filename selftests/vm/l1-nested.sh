@@ -24,6 +24,8 @@ append="console=ttyS0 quiet panic=-1 ptpu_role=test ptpu_suite=$ptpu_suite ptpu_
 if [ "${ptpu_l2cs:-kvm-clock}" = tsc ]; then
 	append="$append clocksource=tsc tsc=reliable"
 fi
+# run-guest.sh --test-append, with its spaces as commas.
+[ -z "${ptpu_l2_append:-}" ] || append="$append ${ptpu_l2_append//,/ }"
 
 echo "L1: kernel $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 if [ ! -c /dev/kvm ]; then
@@ -57,9 +59,9 @@ serve() {
 
 # The serial files are appended to, so that a restored L2 (saverestore)
 # writes on after what the first QEMU wrote.
-l2_args=(-enable-kvm -cpu host -m 512 -smp 2
+l2_args=(-enable-kvm -cpu host -m "${ptpu_l2_mem:-512}" -smp 2
 	-display none -monitor none -no-reboot
-	-kernel "/boot/vmlinuz-$K" -initrd "$ptpu_initrd" -append "$append"
+	-kernel "${ptpu_l2_vmlinuz:-/boot/vmlinuz-$K}" -initrd "$ptpu_initrd" -append "$append"
 	-qmp "unix:$qmp,server=on,wait=off"
 	-chardev "file,id=con,path=$R/l2-console.log,append=on" -serial chardev:con
 	-chardev "file,id=tap,path=$R/tap.txt,append=on" -serial chardev:tap)

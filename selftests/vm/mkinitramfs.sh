@@ -8,6 +8,8 @@
 # shared libraries they need.
 #
 # usage: mkinitramfs.sh KVER MODULE.ko BINDIR OUT.cpio.gz [PHC_STEER [TEST_RTC.ko]]
+# With KDIR set to a kernel build tree (make KDIR=TREE KVER=RELEASE vm-images)
+# the kernel's modules come from that tree, not /lib/modules/KVER.
 # PHC_STEER (default build/userspace/phc-steer) goes in as /usr/sbin/phc-steer;
 # TEST_RTC.ko (the fault checks' RTC, selftests/rtc_fault/) next to the module.
 set -euo pipefail
@@ -28,17 +30,23 @@ done
 
 # Kernel modules: copy each dependency closure, then index it for modprobe.
 mods="9p 9pnet_virtio virtio_pci virtio_net ptp_kvm kvm_amd"
-for m in $mods; do
-	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
-done | sort -u | while read -r f; do
-	mkdir -p "$root$(dirname "$f")"
-	cp "$f" "$root$f"
-done
+if [ -n "${KDIR:-}" ] && [ -f "$KDIR/modules.builtin" ]; then
+	# A kernel given by its build tree (make KDIR=TREE KVER=RELEASE, e.g.
+	# the debug kernel of make check-debug): see tree-modules.sh.
+	"$here/../debug/tree-modules.sh" "$KDIR" "$root/lib/modules/$kver" $mods
+else
+	for m in $mods; do
+		modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
+	done | sort -u | while read -r f; do
+		mkdir -p "$root$(dirname "$f")"
+		cp "$f" "$root$f"
+	done
+	cp "/lib/modules/$kver/modules.order" "/lib/modules/$kver/modules.builtin" \
+		"/lib/modules/$kver/modules.builtin.modinfo" "$root/lib/modules/$kver/" 2>/dev/null || true
+fi
 mkdir -p "$root/lib/modules/$kver/extra"
 cp "$ko" "$root/lib/modules/$kver/extra/ptp_unified.ko"
 [ -z "${6:-}" ] || cp "$6" "$root/lib/modules/$kver/extra/ptpu_test_rtc.ko"
-cp "/lib/modules/$kver/modules.order" "/lib/modules/$kver/modules.builtin" \
-	"/lib/modules/$kver/modules.builtin.modinfo" "$root/lib/modules/$kver/" 2>/dev/null || true
 depmod -b "$root" "$kver"
 
 # Programs with their shared-library closure (and the dynamic loader).
@@ -62,6 +70,8 @@ done
 copy_prog "${5:-$here/../../build/userspace/phc-steer}" /usr/sbin/phc-steer
 cp "$here"/../guest/*.sh "$root/opt/ptpu/"
 cp "$here"/../bench/*.sh "$root/opt/ptpu/"
+# The debug kernel's checks (kmemleak, attribution of KASAN/lockdep reports).
+[ ! -f "$here/../debug/guest-debug.sh" ] || cp "$here/../debug/guest-debug.sh" "$root/opt/ptpu/"
 
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

@@ -13,12 +13,18 @@
 # usage: run-guest.sh --kernel KVER --kind tcg|nested --suite NAME --out DIR
 #                     [--timeout SECONDS] [--l2-clocksource kvm-clock|tsc]
 #                     [--append 'ptpu_NAME=VALUE ...']
+#                     [--test-vmlinuz PATH --test-initrd PATH]
+#                     [--test-append 'ARGS'] [--l2-mem MB]
 # --append: more kernel command line; the guest exports its ptpu_* words to
 # the suite (e.g. ptpu_fuzz_minutes for the fuzz suite).
+# --test-vmlinuz/--test-initrd: the tests run on that kernel (a custom build
+# such as make check-debug's) instead of KVER's: the TCG guest, or the nested
+# L2 guest (L1 stays KVER); --test-append adds to its command line (no commas).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kernel= kind=tcg suite=full out= timeout=900 l2cs=kvm-clock extra=
+test_vmlinuz= test_initrd= test_append= l2mem=512
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2 ;;
@@ -28,6 +34,10 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2 ;;
 	--l2-clocksource) l2cs=$2 ;;
 	--append) extra=$2 ;;
+	--test-vmlinuz) test_vmlinuz=$2 ;;
+	--test-initrd) test_initrd=$2 ;;
+	--test-append) test_append=$2 ;;
+	--l2-mem) l2mem=$2 ;;
 	*) echo "run-guest: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift 2 || { echo "run-guest: '$1' needs a value" >&2; exit 2; }
@@ -39,6 +49,17 @@ initrd=$top/build/vm/initramfs-$kernel.cpio.gz
 vmlinuz=/boot/vmlinuz-$kernel
 [ -r "$initrd" ] || { echo "run-guest: $initrd missing (make vm-images)" >&2; exit 2; }
 [ -r "$vmlinuz" ] || { echo "run-guest: $vmlinuz missing (scripts/deps.sh)" >&2; exit 2; }
+# The kernel the tests run on, and what to call it in messages.
+t_vmlinuz=${test_vmlinuz:-$vmlinuz} t_initrd=${test_initrd:-$initrd} label=$kernel
+if [ -n "$test_vmlinuz$test_initrd" ]; then
+	[ -r "$test_vmlinuz" ] && [ -r "$test_initrd" ] ||
+		{ echo "run-guest: --test-vmlinuz and --test-initrd need each other and must exist" >&2; exit 2; }
+	# Absolute: a nested L1 opens them through its 9p view of this machine.
+	test_vmlinuz=$(readlink -f "$test_vmlinuz") test_initrd=$(readlink -f "$test_initrd")
+	t_vmlinuz=$test_vmlinuz t_initrd=$test_initrd
+	label="$test_vmlinuz"
+	[ "$kind" = tcg ] || label="L1 $kernel, L2 $test_vmlinuz"
+fi
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -128,8 +149,8 @@ case $kind in
 tcg)
 	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
 		-m 1024 -smp 2 -display none -monitor none -no-reboot \
-		-kernel "$vmlinuz" -initrd "$initrd" \
-		-append "$base ptpu_role=test ptpu_kind=tcg" \
+		-kernel "$t_vmlinuz" -initrd "$t_initrd" \
+		-append "$base ptpu_role=test ptpu_kind=tcg${test_append:+ $test_append}" \
 		-netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
 		-serial "file:$out/console.log" -serial "file:$out/tap.txt"
 	rc=$?
@@ -139,7 +160,7 @@ nested)
 	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu EPYC,+svm \
 		-m 2048 -smp 2 -display none -monitor none -no-reboot \
 		-kernel "$vmlinuz" -initrd "$initrd" \
-		-append "$base ptpu_role=host tsc=reliable clocksource=tsc ptpu_kernel=$kernel ptpu_initrd=$initrd ptpu_results=$out ptpu_l2cs=$l2cs ptpu_script=$top/selftests/vm/l1-nested.sh" \
+		-append "$base ptpu_role=host tsc=reliable clocksource=tsc ptpu_kernel=$kernel ptpu_initrd=$t_initrd ptpu_l2_vmlinuz=$t_vmlinuz ptpu_l2_mem=$l2mem${test_append:+ ptpu_l2_append=${test_append// /,}} ptpu_results=$out ptpu_l2cs=$l2cs ptpu_script=$top/selftests/vm/l1-nested.sh" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$out,mount_tag=results,security_model=none" \
 		-netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
@@ -151,14 +172,14 @@ secs=$(($(date +%s) - start))
 
 if ! grep -q "^# ptpu: guest done" "$out/tap.txt"; then
 	if [ $rc = 124 ] || [ $rc = 137 ]; then
-		echo "run-guest: $kind guest ($kernel, $suite) killed after ${timeout}s: hung" >&2
+		echo "run-guest: $kind guest ($label, $suite) killed after ${timeout}s: hung" >&2
 	else
-		echo "run-guest: $kind guest ($kernel, $suite) ended without finishing its tests (qemu exit $rc)" >&2
+		echo "run-guest: $kind guest ($label, $suite) ended without finishing its tests (qemu exit $rc)" >&2
 	fi
 	for f in console.log l1.log l2-console.log tap.txt; do
 		[ -s "$out/$f" ] && { echo "--- tail of $f" >&2; tail -n 30 "$out/$f" >&2; }
 	done
 	exit 1
 fi
-echo "run-guest: $kind guest ($kernel, $suite) finished in ${secs}s" >&2
+echo "run-guest: $kind guest ($label, $suite) finished in ${secs}s" >&2
 exit 0
