@@ -10,7 +10,8 @@
  * them, and fit results (samples, jitter, frequency) equal to sysfs before
  * or after. The clock's values move while the command runs, so each try
  * reads sysfs around it, and a try whose before and after disagree on a
- * discrete value (a selection changed in between) is taken again.
+ * discrete value (a selection changed in between, or a source took a
+ * sample) is taken again.
  *
  * Prints the JSON, then one line per finding; exit 0 when all hold.
  *
@@ -29,7 +30,7 @@
 #include "phc_util.h"
 
 #define MAX_SRC 16
-#define TRIES 5
+#define TRIES 20
 
 struct sys_src {
 	char name[32], cls[16];
@@ -169,6 +170,12 @@ static bool same_discrete(const struct snap *a, const struct snap *b)
 		    x->priority != y->priority || x->available != y->available ||
 		    x->selected != y->selected || x->falseticker != y->falseticker ||
 		    x->calibrated != y->calibrated)
+			return false;
+		/*
+		 * A sample in between moves the fit results and can make the
+		 * bound fall and grow again: then nothing brackets it.
+		 */
+		if (x->samples != y->samples)
 			return false;
 	}
 	return true;
