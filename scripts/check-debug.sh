@@ -6,8 +6,8 @@
 # KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP, kmemleak, UBSAN and
 # debugobjects (selftests/debug/debug.config), builds ptp_unified.ko and an
 # initramfs for it, and runs the full suite in a TCG guest and in a nested-KVM
-# L2 guest on that kernel (L1 stays Debian's 6.1), plus the stress suite when
-# run-suite.sh has one. In those guests the suite also fails on any KASAN,
+# L2 guest on that kernel (L1 stays Debian's 6.1), plus the stress suite
+# (180 s and 100 reloads) in a TCG guest. In those guests the suite also fails on any KASAN,
 # lockdep, atomic-sleep, UBSAN or debugobjects report that involves the
 # module, and on a kmemleak leak the module allocated
 # (selftests/debug/guest-debug.sh); the kernel's own reports are printed as
@@ -18,8 +18,7 @@
 # build/check-debug/, guest consoles in build/guests-debug/.
 #
 # Environment: CHECK_DEBUG_RUNS="KIND:SUITE ..." to choose the guest runs
-# (default "tcg:full nested:full", and "tcg:stress" when run-suite.sh knows
-# the stress suite), CHECK_DEBUG_SLOWDOWN (default 3): the guests' timeouts
+# (default "tcg:full nested:full tcg:stress"), CHECK_DEBUG_SLOWDOWN (default 3): the guests' timeouts
 # are make check's times this, CHECK_DEBUG_PARALLEL=1: run the guests at the
 # same time (faster on an idle machine; the timed checks get less CPU each).
 set -uo pipefail
@@ -29,50 +28,12 @@ B=$top/build
 L=$B/check-debug
 G=$B/guests-debug
 mkdir -p "$L"
-passed=0 failed=0 skipped=0
 slow=${CHECK_DEBUG_SLOWDOWN:-3}
 t0=$(date +%s)
 
-say() { echo "[$(($(date +%s) - t0))s] $*"; }
-
-# Count one TAP stream's top-level results into the tally, and show failures.
-tally_tap() {
-	local file=$1 what=$2 p f s
-	p=$(grep -cE '^ok [0-9]+' "$file" | tr -d ' ')
-	s=$(grep -E '^ok [0-9]+' "$file" | grep -ciE '# SKIP' | tr -d ' ')
-	f=$(grep -cE '^not ok [0-9]+' "$file" | tr -d ' ')
-	passed=$((passed + p - s))
-	skipped=$((skipped + s))
-	failed=$((failed + f))
-	grep -E '^not ok [0-9]+' "$file" | sed "s/^/  FAIL $what: /"
-	say "$what: $((p - s)) passed, $f failed, $s skipped"
-}
-
-# A step that is one check: pass or fail by its exit status.
-step() {
-	local name=$1 log=$L/$1.log
-	shift
-	if "$@" >"$log" 2>&1; then
-		passed=$((passed + 1))
-		say "PASS $name"
-	else
-		failed=$((failed + 1))
-		say "FAIL $name (log: $log)"
-		tail -n 25 "$log" | sed 's/^/    /'
-		return 1
-	fi
-}
-
-finish() {
-	say "make check-debug took $(($(date +%s) - t0))s"
-	if [ "$skipped" -gt 0 ]; then
-		echo "$passed passed, $failed failed, $skipped skipped"
-	else
-		echo "$passed passed, $failed failed"
-	fi
-	[ "$failed" = 0 ]
-	exit
-}
+# say, step, finish, tally_guest; run_guest_retrying
+. scripts/lib/tally.sh
+. scripts/lib/guest-retry.sh
 
 # What the checkers said in one guest: the reports that involve the module
 # (failures), those that do not, and the kmemleak verdict.
@@ -85,7 +46,7 @@ findings() {
 }
 
 if ! step deps scripts/deps.sh; then
-	finish
+	finish "make check-debug"
 fi
 mapfile -t kernels <"$B/kernels.txt"
 k=${kernels[0]}
@@ -93,7 +54,7 @@ k=${kernels[0]}
 # The debug kernel: built once, then reused (its tree is the last line).
 say "debug kernel: scripts/debug-kernel.sh (the first build takes about 35 minutes)"
 if ! step debug-kernel scripts/debug-kernel.sh; then
-	finish
+	finish "make check-debug"
 fi
 tree=$(tail -n 1 "$L/debug-kernel.log")
 krel=$(cat "$tree/include/config/kernel.release")
@@ -105,7 +66,7 @@ say "debug kernel $krel: $bz"
 # initramfs takes the tree's modules.builtin: ptp_kvm, 9p, virtio are built in).
 if ! step build make -j2 KVER="$k" modules userspace selftests vm-images linux-src ||
 	! step build-debug make KDIR="$tree" KVER="$krel" modules vm-images; then
-	finish
+	finish "make check-debug"
 fi
 initrd=$B/vm/initramfs-$krel.cpio.gz
 
@@ -118,61 +79,25 @@ initrd=$B/vm/initramfs-$krel.cpio.gz
 # KASAN wild-memory-access reports in do_raw_spin_lock (seen once in two
 # boots: 15000 reports in two minutes, the guest never reached its tests);
 # nested L2 (EPYC) and the clouds' guests run 4-level paging anyway.
-# As in make check: the nested L2 sometimes stops dead under QEMU's emulated
-# SVM (QEMU exits as on a triple fault, nothing on the guest's console; seen
-# here once, right after kvm_failover, with the machine heavily loaded).
-# Such a run, and only such a run, is tried once more, and said so. A guest
-# whose console shows any kernel complaint is never retried.
-abrupt_stop() {
-	grep -q 'L2 stopped before its tests finished' "$1/l1.log" 2>/dev/null &&
-		! grep -qE 'Oops|BUG|WARNING|panic|general protection|Call Trace|KASAN|UBSAN' \
-			"$1/l2-console.log" 2>/dev/null
-}
+# As in make check, a nested run whose L2 stopped dead without a word is
+# tried once more, and said so (run_guest_retrying).
 run_guest() {
-	local name=$1 kind=$2 suite=$3 tmo=$4 try rc
-	rm -f "$L/guest-$name.note"
-	for try in 1 2; do
-		selftests/vm/run-guest.sh --kernel "$k" --kind "$kind" --suite "$suite" \
-			--test-vmlinuz "$bz" --test-initrd "$initrd" \
-			--test-append "kasan_multi_shot log_buf_len=8M no5lvl" \
-			--l2-mem 1024 --timeout "$tmo" --out "$G/$name" >"$L/guest-$name.log" 2>&1
-		rc=$?
-		if [ $rc != 0 ] && [ $try = 1 ] && abrupt_stop "$G/$name"; then
-			echo "NOTE guest $name: L2 stopped dead without a word (emulator) after $(grep -cE '^(ok|not ok) ' "$G/$name/tap.txt") checks, tried once more (first run: $G/$name.stopped)" >"$L/guest-$name.note"
-			rm -rf "$G/$name.stopped"
-			cp -r "$G/$name" "$G/$name.stopped"
-			continue
-		fi
-		break
-	done
-	echo $rc >"$L/guest-$name.rc"
+	local name=$1 kind=$2 suite=$3 tmo=$4
+	run_guest_retrying "$G/$name" "$L/guest-$name.log" --kernel "$k" \
+		--kind "$kind" --suite "$suite" \
+		--test-vmlinuz "$bz" --test-initrd "$initrd" \
+		--test-append "kasan_multi_shot log_buf_len=8M no5lvl" \
+		--l2-mem 1024 --timeout "$tmo"
+	echo $? >"$L/guest-$name.rc"
 }
 collect() {
-	local name=$1 out=$G/$1
-	[ ! -f "$L/guest-$name.note" ] || say "$(cat "$L/guest-$name.note")"
-	if [ "$(cat "$L/guest-$name.rc")" = 0 ]; then
-		tally_tap "$out/tap.txt" "guest $name"
-		findings "$out/tap.txt" "$name"
-		say "$(tail -1 "$L/guest-$name.log")"
-		return
-	fi
-	if [ -s "$out/tap.txt" ]; then
-		tally_tap "$out/tap.txt" "guest $name"
-		findings "$out/tap.txt" "$name"
-	fi
-	failed=$((failed + 1))
-	say "FAIL guest $name did not finish"
-	sed 's/^/    /' "$L/guest-$name.log"
+	local name=$1
+	tally_guest "guest $name" "$G/$name" "$L/guest-$name.log" "$(cat "$L/guest-$name.rc")"
+	[ ! -s "$G/$name/tap.txt" ] || findings "$G/$name/tap.txt" "$name"
 }
 
-# The suites: full, and stress once run-suite.sh has it.
-runs=${CHECK_DEBUG_RUNS:-}
-if [ -z "$runs" ]; then
-	runs="tcg:full nested:full"
-	if grep -qE '^[[:space:]]*([a-z]+\|)*stress(\|[a-z]+)*\)|suite"? = "?stress' selftests/guest/run-suite.sh; then
-		runs="$runs tcg:stress"
-	fi
-fi
+# The suites: full in both kinds, and the long stress run.
+runs=${CHECK_DEBUG_RUNS:-tcg:full nested:full tcg:stress}
 say "guest runs on $krel: $runs (timeouts ${slow}x make check's)"
 names=()
 for r in $runs; do
@@ -199,4 +124,4 @@ if [ "${CHECK_DEBUG_PARALLEL:-0}" = 1 ]; then
 	done
 fi
 
-finish
+finish "make check-debug"

@@ -89,13 +89,9 @@ both takes about a minute; then the guest tells its story:
 TXT
 
 # The nested L2 sometimes stops dead under QEMU's emulated SVM on a loaded
-# machine (see scripts/check.sh); such a run, and only such a run, is tried
-# once more.
-abrupt_stop() {
-	grep -q 'L2 stopped before its tests finished' "$out/l1.log" 2>/dev/null &&
-		! grep -qE 'Oops|BUG|WARNING|panic|general protection|Call Trace' \
-			"$out/l2-console.log" 2>/dev/null
-}
+# machine; such a run, and only such a run, is tried once more (abrupt_stop,
+# from scripts/lib/guest-retry.sh, says which runs).
+. scripts/lib/guest-retry.sh
 
 run_guest() {
 	rm -rf "$out"
@@ -123,7 +119,7 @@ for try in 1 2; do
 		guest_ok=1
 		break
 	fi
-	if [ $try = 1 ] && abrupt_stop; then
+	if [ $try = 1 ] && abrupt_stop "$out"; then
 		echo
 		echo "NOTE: the nested guest stopped dead (a known hazard of QEMU's emulated"
 		echo "SVM on a busy machine, not of ptp_unified): trying once more."

@@ -21,31 +21,18 @@ L=$B/fuzz-run
 mkdir -p "$L"
 minutes=${FUZZ_MINUTES:-10}
 export FUZZ_SECONDS=${FUZZ_SECONDS:-300}
-passed=0 failed=0
 t0=$(date +%s)
 
-say() { echo "[$(($(date +%s) - t0))s] $*"; }
+# say, step, tap_step, finish, tally_guest
+. scripts/lib/tally.sh
 
-# Count one TAP stream into the tally and show its results.
-tally_tap() {
-	local file=$1 what=$2 p f
-	p=$(grep -cE '^ok [0-9]+' "$file")
-	f=$(grep -cE '^not ok [0-9]+' "$file")
-	passed=$((passed + p))
-	failed=$((failed + f))
-	grep -E '^(not )?ok [0-9]+' "$file" | sed "s/^/  $what: /"
-	if [ "$p" = 0 ] && [ "$f" = 0 ]; then
-		failed=$((failed + 1))
-		say "FAIL $what: no results (log: $file)"
-		tail -n 25 "$file" | sed 's/^/    /'
-	fi
+# What a TAP stream's tests were: every result, not only the failures.
+results() {
+	grep -E '^(not )?ok [0-9]+' "$1" | sed "s/^/  $2: /"
 }
 
-if ! make -j2 modules userspace selftests vm-images linux-src >"$L/build.log" 2>&1; then
-	say "FAIL build (log: $L/build.log)"
-	tail -n 25 "$L/build.log"
-	echo "0 passed, 1 failed"
-	exit 1
+if ! step build make -j2 modules userspace selftests vm-images linux-src; then
+	finish "make fuzz"
 fi
 # build/kernels.txt is written by scripts/deps.sh (make check); without it
 # the oldest kernel with headers here.
@@ -61,23 +48,19 @@ selftests/vm/run-guest.sh --kernel "$kernel" --kind tcg --suite fuzz --out "$out
 guest_pid=$!
 
 say "libFuzzer targets, $FUZZ_SECONDS s each"
-make -s -C selftests/fuzz run >"$L/fuzz-arbiter.tap" 2>&1
-tally_tap "$L/fuzz-arbiter.tap" fuzz-arbiter
-make -s -C userspace fuzz O="$B/userspace" >"$L/fuzz-userspace.tap" 2>&1
-tally_tap "$L/fuzz-userspace.tap" fuzz-userspace
+tap_step fuzz-arbiter make -s -C selftests/fuzz run
+results "$L/fuzz-arbiter.tap" fuzz-arbiter
+tap_step fuzz-userspace make -s -C userspace fuzz O="$B/userspace"
+results "$L/fuzz-userspace.tap" fuzz-userspace
 
 say "waiting for the guest"
-if wait $guest_pid; then
-	tally_tap "$out/tap.txt" "guest fuzz"
+wait $guest_pid
+tally_guest "guest fuzz" "$out" "$L/guest.log" $?
+if [ -s "$out/tap.txt" ]; then
+	results "$out/tap.txt" "guest fuzz"
 	# What the fuzzer did: its own summary lines.
 	grep -E '^# (seed|[0-9]+ messages|answers:|[0-9]+ events received|after:|clock after|netlink and sysfs)' "$out/tap.txt" |
 		head -n 30 | sed 's/^/    /'
-else
-	[ -s "$out/tap.txt" ] && tally_tap "$out/tap.txt" "guest fuzz"
-	failed=$((failed + 1))
-	say "FAIL the fuzz guest did not finish"
-	sed 's/^/    /' "$L/guest.log"
 fi
-say "make fuzz took $(($(date +%s) - t0))s; logs in $L and $out"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+say "logs in $L and $out"
+finish "make fuzz"
