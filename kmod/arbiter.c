@@ -14,7 +14,15 @@
 #define PTPU_FREQ_MAX_PPB	1000000LL	/* 1000 ppm */
 /* Shorter histories give no usable frequency: use the prior instead. */
 #define PTPU_FREQ_MIN_SPAN_NS	PTPU_NSEC_PER_SEC
-/* The output removes a remaining offset with this time constant. */
+/*
+ * The output removes a remaining offset with a time constant of two of the
+ * selected source's sample intervals, within these limits: a source sampled
+ * every second (kvm) is followed within seconds, so the output does not lag
+ * it by what its first, rougher frequency fits left behind; one sampled
+ * every minute (NTP) or every 16 s (rtc) is not chased faster than its own
+ * samples can confirm.
+ */
+#define PTPU_SLEW_TAU_MIN_NS	(2 * PTPU_NSEC_PER_SEC)
 #define PTPU_SLEW_TAU_NS	(10 * PTPU_NSEC_PER_SEC)
 /*
  * A suspect is "precise" enough to declare a disruption alone when its
@@ -910,11 +918,17 @@ static void cover_suspect(const struct ptpu_arbiter *arb, struct ptpu_model *m)
 /*
  * Re-anchor the output at now, continuous with the old model, and steer it
  * toward the selected source: its frequency plus a correction that removes
- * the remaining offset with time constant PTPU_SLEW_TAU_NS, never faster
- * than the slew limit. What is not yet corrected is added to the bound, and
+ * the remaining offset with time constant slew_tau(), never faster than the
+ * slew limit. What is not yet corrected is added to the bound, and
  * so is the correction rate to its growth: the bound stays honest even if
  * no call comes to stop the correction.
  */
+static s64 slew_tau(const struct ptpu_source *s)
+{
+	return (s64)ptpu_umin(ptpu_umax(2 * s->interval, PTPU_SLEW_TAU_MIN_NS),
+			      PTPU_SLEW_TAU_NS);
+}
+
 static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 {
 	const struct ptpu_model *old = &arb->model;
@@ -961,8 +975,14 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		corr = r;
 		if (s->cur_bound > arb->cfg.step_threshold_ns)
 			corr -= ptpu_clamp(r, (s64)s->cur_bound);
-		slew = ppb_to_q32(arb->cfg.slew_limit_ppb);
-		c = ptpu_clamp(ptpu_mul_div_s64(corr, 1LL << 32, PTPU_SLEW_TAU_NS), slew);
+		/*
+		 * The source's frequency may itself be off by its doubt: the
+		 * correction leaves room for it (up to half the limit), so
+		 * that the clock's error changes no faster than the limit.
+		 */
+		slew = ppb_to_q32(arb->cfg.slew_limit_ppb -
+				  ptpu_umin(s->uf, arb->cfg.slew_limit_ppb / 2));
+		c = ptpu_clamp(ptpu_mul_div_s64(corr, 1LL << 32, slew_tau(s)), slew);
 		m.freq = s->est.freq + c;
 		/* The bound owns up to all of the offset, corrected or not. */
 		m.bound0 = ptpu_bsum(s->cur_bound, ptpu_abs64(r));

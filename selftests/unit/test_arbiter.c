@@ -629,6 +629,7 @@ static void test_better_source(void)
 	TAP_EQ(st.disruptions, 0, "better source: no disruption");
 	TAP_EQ(w->cont_fail + w->mono_fail, 0,
 	       "better source: output continuous at every update, never backwards");
+	tap_diag("  fastest change of the error: %lld ppb", (long long)w->max_rate_ppb);
 	TAP_EQ(w->rate_fail, 0, "better source: error changes no faster than the slew limit");
 	TAP_GE(w->max_rate_ppb, 100000, "better source: it did slew (>= 100 ppm at times)");
 	TAP_EQ(w->honesty_fail, 0, "better source: output always within its bound of truth");
