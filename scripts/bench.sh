@@ -51,14 +51,9 @@ done
 
 echo "bench: kernel $kernel, $knobs; results in $out" >&2
 start=$(date +%s)
-# As run-guest.sh's nested kind: L1 on the TSC clocksource, or KVM refuses
-# clock pairing.
-timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu EPYC,+svm \
-	-m 2048 -smp 2 -display none -monitor none -no-reboot \
-	-kernel "$vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 ptpu_role=host tsc=reliable clocksource=tsc ptpu_kernel=$kernel ptpu_initrd=$initrd ptpu_results=$out/raw ptpu_script=$top/selftests/bench/l1-bench.sh $knobs" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	-virtfs "local,path=$out/raw,mount_tag=results,security_model=none" \
+# L1 as run-guest.sh's nested kind boots it.
+"$top/selftests/vm/boot-l1.sh" "$timeout" "$kernel" "$out/raw" "$top/selftests/bench/l1-bench.sh" \
+	"console=ttyS0 quiet panic=-1 ptpu_initrd=$initrd $knobs" \
 	-serial "file:$out/raw/l1-console.log" 2>"$out/raw/l1-qemu.log"
 rc=$?
 secs=$(($(date +%s) - start))

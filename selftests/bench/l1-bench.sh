@@ -36,19 +36,7 @@ if [ "${ptpu_bench_l1_freq_ppb:-0}" != 0 ]; then
 	busybox adjtimex -f $((ptpu_bench_l1_freq_ppb * 65536 / 1000)) >/dev/null &&
 		log "L1 CLOCK_REALTIME frequency offset ${ptpu_bench_l1_freq_ppb} ppb"
 fi
-nd=/run/bench-ntp
-mkdir -p $nd
-cat >$nd/chrony.conf <<EOC
-local stratum 8
-allow 127.0.0.0/8
-bindaddress 127.0.0.1
-port $port
-cmdport 0
-bindcmdaddress /
-pidfile $nd/chronyd.pid
-driftfile $nd/chrony.drift
-EOC
-chronyd -d -x -u root -f $nd/chrony.conf >"$R/l1-chronyd.log" 2>&1 &
+"$here/../vm/chronyd-serve.sh" /run/bench-ntp "$port" >"$R/l1-chronyd.log" 2>&1 &
 ntp_pid=$!
 log "chronyd (pid $ntp_pid) serving L1's clock on 127.0.0.1:$port"
 

@@ -100,17 +100,7 @@ ntp_start() {
 		[ $port -lt 11300 ] || { echo "run-guest: no 6 free UDP ports in a row for the NTP servers" >&2; return 1; }
 	done
 	ntp_dir=$(mktemp -d /tmp/ptpu-ntp.XXXXXX) || return 1
-	cat >"$ntp_dir/chrony.conf" <<-EOF
-	local stratum 8
-	allow 127.0.0.0/8
-	bindaddress 127.0.0.1
-	port $port
-	cmdport 0
-	bindcmdaddress /
-	pidfile $ntp_dir/chronyd.pid
-	driftfile $ntp_dir/chrony.drift
-	EOF
-	timeout -k 5 $((timeout + 60)) chronyd -d -x -u root -f "$ntp_dir/chrony.conf" >>"$log" 2>&1 &
+	timeout -k 5 $((timeout + 60)) "$top/selftests/vm/chronyd-serve.sh" "$ntp_dir" $port >>"$log" 2>&1 &
 	ntp_pids=$!
 	timeout -k 5 $((timeout + 60)) python3 "$top/selftests/vm/ntp_liar.py" \
 		--port $((port + 1)) --offset 1.0 --parent $$ >>"$log" 2>&1 &
@@ -156,13 +146,8 @@ tcg)
 	rc=$?
 	;;
 nested)
-	# L1 must run on the TSC clocksource or the host refuses clock pairing.
-	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu EPYC,+svm \
-		-m 2048 -smp 2 -display none -monitor none -no-reboot \
-		-kernel "$vmlinuz" -initrd "$initrd" \
-		-append "$base ptpu_role=host tsc=reliable clocksource=tsc ptpu_kernel=$kernel ptpu_initrd=$t_initrd ptpu_l2_vmlinuz=$t_vmlinuz ptpu_l2_mem=$l2mem${test_append:+ ptpu_l2_append=${test_append// /,}} ptpu_results=$out ptpu_l2cs=$l2cs ptpu_script=$top/selftests/vm/l1-nested.sh" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$out,mount_tag=results,security_model=none" \
+	"$top/selftests/vm/boot-l1.sh" "$timeout" "$kernel" "$out" "$top/selftests/vm/l1-nested.sh" \
+		"$base ptpu_initrd=$t_initrd ptpu_l2_vmlinuz=$t_vmlinuz ptpu_l2_mem=$l2mem${test_append:+ ptpu_l2_append=${test_append// /,}} ptpu_l2cs=$l2cs" \
 		-netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
 		-serial "file:$out/console.log"
 	rc=$?
