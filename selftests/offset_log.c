@@ -41,34 +41,17 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/*
- * Host time, and host minus CLOCK_REALTIME and minus CLOCK_MONOTONIC_RAW
- * (ns): from one cross timestamp when ptp_kvm has them (kvm-clock guests),
- * else from a bracketed read.
- */
+/* Host time, and host minus CLOCK_REALTIME and minus CLOCK_MONOTONIC_RAW (ns). */
 static int read_host(int fk, enum phc_method *m, long long *host, long long *h_rt,
 		     long long *h_raw)
 {
-	struct ptp_sys_offset_precise p;
-	struct timespec r0, raw, r1;
+	struct timespec now;
 	long long u;
 
-	if (*m == PHC_PRECISE) {
-		memset(&p, 0, sizeof(p));
-		if (!ioctl(fk, PTP_SYS_OFFSET_PRECISE, &p)) {
-			*host = pct_ns(&p.device);
-			*h_rt = *host - pct_ns(&p.sys_realtime);
-			*h_raw = *host - pct_ns(&p.sys_monoraw);
-			return 0;
-		}
-	}
-	if (phc_offset(fk, m, h_rt, &u))
+	if (phc_vs_system(fk, m, h_rt, h_raw, &u))
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &r0);
-	clock_gettime(CLOCK_MONOTONIC_RAW, &raw);
-	clock_gettime(CLOCK_REALTIME, &r1);
-	*host = (ts_ns(&r0) + ts_ns(&r1)) / 2 + *h_rt;
-	*h_raw = *host - ts_ns(&raw);
+	clock_gettime(CLOCK_REALTIME, &now);
+	*host = ts_ns(&now) + *h_rt;
 	return 0;
 }
 

@@ -90,26 +90,10 @@ static int cmp_ll(const void *a, const void *b)
 static void host_vs_guest(int fk, enum phc_method *m, long long *h_raw, long long *h_rt,
 			  long long *uncert)
 {
-	struct ptp_sys_offset_precise p;
-	struct timespec r0, raw, r1;
-	long long off;
-
-	if (*m == PHC_PRECISE) {
-		memset(&p, 0, sizeof(p));
-		if (!ioctl(fk, PTP_SYS_OFFSET_PRECISE, &p)) {
-			*h_raw = pct_ns(&p.device) - pct_ns(&p.sys_monoraw);
-			*h_rt = pct_ns(&p.device) - pct_ns(&p.sys_realtime);
-			*uncert = 0;
-			return;
-		}
+	if (phc_vs_system(fk, m, h_rt, h_raw, uncert)) {
+		fprintf(stderr, "pause_watch: reading a PHC: %s\n", strerror(errno));
+		exit(1);
 	}
-	/* No cross timestamp: realtime minus raw from a bracketing pair. */
-	*h_rt = offset(fk, m, uncert);
-	clock_gettime(CLOCK_REALTIME, &r0);
-	clock_gettime(CLOCK_MONOTONIC_RAW, &raw);
-	clock_gettime(CLOCK_REALTIME, &r1);
-	off = (ts_ns(&r0) + ts_ns(&r1)) / 2 - ts_ns(&raw);
-	*h_raw = *h_rt + off;
 }
 
 #define RECOVERED_NS 1000000LL	/* the system clock within 1 ms of the host */

@@ -127,4 +127,34 @@ static inline int phc_offset(int fd, enum phc_method *method, long long *off,
 	return -1;
 }
 
+/*
+ * Device minus CLOCK_REALTIME and minus CLOCK_MONOTONIC_RAW (ns), and how
+ * uncertain the first is: from one cross timestamp when the PHC has them
+ * (*method PHC_PRECISE), else phc_offset() and a realtime/raw pair read
+ * around each other. Returns 0, or -1 with errno set.
+ */
+static inline int phc_vs_system(int fd, enum phc_method *method, long long *d_rt,
+				long long *d_raw, long long *uncert)
+{
+	struct ptp_sys_offset_precise p;
+	struct timespec r0, raw, r1;
+
+	if (*method == PHC_PRECISE) {
+		memset(&p, 0, sizeof(p));
+		if (!ioctl(fd, PTP_SYS_OFFSET_PRECISE, &p)) {
+			*d_rt = pct_ns(&p.device) - pct_ns(&p.sys_realtime);
+			*d_raw = pct_ns(&p.device) - pct_ns(&p.sys_monoraw);
+			*uncert = 0;
+			return 0;
+		}
+	}
+	if (phc_offset(fd, method, d_rt, uncert))
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &r0);
+	clock_gettime(CLOCK_MONOTONIC_RAW, &raw);
+	clock_gettime(CLOCK_REALTIME, &r1);
+	*d_raw = *d_rt + (ts_ns(&r0) + ts_ns(&r1)) / 2 - ts_ns(&raw);
+	return 0;
+}
+
 #endif
