@@ -56,8 +56,9 @@ ft_rtc_mode() {
 # The rtc source on the test RTC, with two NTP servers (the build machine's
 # chronyd, and ntp_liar.py serving the same clock) so that a majority can
 # outvote a wrong RTC. Once the rtc is calibrated against NTP, each fault
-# for 10 s, then good again: while faulty it is never selected and ends
-# withdrawn (available 0) or a falseticker; the clock never steps and stays
+# for 10 s, then good again: while faulty it is flagged (withdrawn,
+# available 0, or a falseticker) within 6 s, never selected once flagged,
+# and still flagged at the end; the clock never steps and stays
 # within its bound of the build machine's; phc-steer never steps; when the
 # RTC is good again the source comes back (a fresh sample, available, no
 # falseticker).
@@ -94,14 +95,21 @@ t_fault_rtc() {
 		echo "--- fault: test RTC $ft_m for 10 s"
 		ft_rtc_mode "$ft_m" || { st_stop; return 1; }
 		# A good, calibrated RTC may be the selected source when the
-		# fault begins; the module learns of the fault at its next edge
-		# (within rtc_interval_s, 2 s, and the search): the first 3 s
-		# are only reported.
-		ft_sel0=0 ft_sel=0 ft_i=0 ft_at=
+		# fault begins; the module learns of the fault at its next
+		# edge, within rtc_interval_s (2 s) plus a whole-second search
+		# (1.1 s) and the emulator's delays. Until it flags the source
+		# (withdrawn or a falseticker) the RTC may stay selected; once
+		# flagged it must never be selected, and it must be flagged
+		# within 6 s. The flags are read before the selection, so a
+		# look that sees both saw the selection after the flag.
+		ft_flag_at='' ft_sel=0 ft_sel0=0 ft_i=0 ft_at=
 		while [ $ft_i -lt 20 ]; do
+			ft_av=$(cat "$D/sources/rtc/available")
+			ft_ft=$(cat "$D/sources/rtc/falseticker")
+			[ -n "$ft_flag_at" ] || { [ "$ft_av" = 1 ] && [ "$ft_ft" = 0 ]; } || ft_flag_at=$ft_i
 			if [ "$(cat "$D/selected_source")" = rtc ]; then
 				ft_at="$ft_at $ft_i"
-				if [ $ft_i -lt 6 ]; then
+				if [ -z "$ft_flag_at" ]; then
 					ft_sel0=$((ft_sel0 + 1))
 				else
 					ft_sel=$((ft_sel + 1))
@@ -113,8 +121,10 @@ t_fault_rtc() {
 		show_sources
 		ft_av=$(cat "$D/sources/rtc/available")
 		ft_ft=$(cat "$D/sources/rtc/falseticker")
-		echo "  rtc selected in $ft_sel0 of the first 6 looks and $ft_sel of the 14 after${ft_at:+ (looks$ft_at, 0.5 s apart)}; now available $ft_av falseticker $ft_ft"
-		[ $ft_sel = 0 ] || { echo "  the faulty rtc was selected"; ft_fails=$((ft_fails + 1)); }
+		echo "  flagged at look ${ft_flag_at:-never} (0.5 s apart); rtc selected in $ft_sel0 looks before and $ft_sel after${ft_at:+ (looks$ft_at)}; now available $ft_av falseticker $ft_ft"
+		[ -n "$ft_flag_at" ] && [ "$ft_flag_at" -le 12 ] ||
+			{ echo "  the faulty rtc was not flagged within 6 s"; ft_fails=$((ft_fails + 1)); }
+		[ $ft_sel = 0 ] || { echo "  the faulty rtc was selected after it was flagged"; ft_fails=$((ft_fails + 1)); }
 		[ "$ft_av" = 0 ] || [ "$ft_ft" = 1 ] ||
 			{ echo "  the faulty rtc is neither withdrawn nor a falseticker"; ft_fails=$((ft_fails + 1)); }
 		ft_truth_check "$ft_srv" "rtc $ft_m" || ft_fails=$((ft_fails + 1))
