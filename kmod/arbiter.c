@@ -697,6 +697,23 @@ static void sample_process(struct ptpu_arbiter *arb, u32 idx,
 	s->lost = false;
 	s->withdrawn = false;
 
+	dev_own = src_deviation(arb, s, &h, &tol_own);
+	dev_mod = ptpu_sub_sat(ptpu_add_sat(h.raw, h.off),
+			       ptpu_model_time(&arb->model, h.raw));
+	tol_mod = ptpu_bsum(ptpu_model_bound(&arb->model, h.raw),
+			    ptpu_bsum(h.bound, src_extra(s)));
+	/*
+	 * A sample that misses the output's interval by more than its own
+	 * source's estimate could be off proves the output's model wrong (a
+	 * pause too short to declare, say): a source held against that model
+	 * must be followed again. Judged by the source's estimate, jitter
+	 * included, as the hold is: one sample of a jittery source (an RTC in
+	 * a nested VM) must not end it.
+	 */
+	if (s->cfg.enabled &&
+	    ptpu_abs64(dev_mod) > ptpu_bsum(ptpu_model_bound(&arb->model, h.raw), tol_own))
+		arb->taught_by = -1;
+
 	if (arb->jump.active && h.raw > arb->jump.raw && s->cfg.enabled &&
 	    jump_vote(arb, idx, &h, ev))
 		return;
@@ -707,11 +724,6 @@ static void sample_process(struct ptpu_arbiter *arb, u32 idx,
 		return;
 	}
 
-	dev_own = src_deviation(arb, s, &h, &tol_own);
-	dev_mod = ptpu_sub_sat(ptpu_add_sat(h.raw, h.off),
-			       ptpu_model_time(&arb->model, h.raw));
-	tol_mod = ptpu_bsum(ptpu_model_bound(&arb->model, h.raw),
-			    ptpu_bsum(h.bound, src_extra(s)));
 	a = ptpu_abs64(dev_own);
 	own = a > ptpu_umax(thr, tol_own);
 	mod = ptpu_abs64(dev_mod) > ptpu_umax(thr, tol_mod);
@@ -921,7 +933,8 @@ static void cover_suspect(const struct ptpu_arbiter *arb, struct ptpu_model *m)
  * the remaining offset with time constant slew_tau(), never faster than the
  * slew limit. What is not yet corrected is added to the bound, and
  * so is the correction rate to its growth: the bound stays honest even if
- * no call comes to stop the correction.
+ * no call comes to stop the correction. A source coarser than what the
+ * output already knows is not followed but held against (hold_model()).
  */
 static s64 slew_tau(const struct ptpu_source *s)
 {
@@ -929,10 +942,91 @@ static s64 slew_tau(const struct ptpu_source *s)
 			      PTPU_SLEW_TAU_NS);
 }
 
+/*
+ * Is the selected source coarser than what the output already knows? The
+ * output still runs on the frequency of the source that last taught it
+ * (kvm, say), and expects to be off by the bound it had from that source
+ * then plus its frequency doubt times the time since (taught_by is reset
+ * when a step or a sample disproves that); the published bound, which grows
+ * at the max drift knob, would give a good model up within a minute. A
+ * source whose interval holds the output and is wider than that expected
+ * error, with a frequency it knows worse, has nothing to teach it: a
+ * calibrated RTC whose phase is off by milliseconds would pull the output
+ * onto its centre and its rougher frequency. Never against the teacher
+ * itself (its own newer fits are worth following), nor after a step.
+ */
+static bool hold_model(const struct ptpu_arbiter *arb,
+		       const struct ptpu_source *s, s64 r)
+{
+	u64 since, expect;
+
+	if (arb->taught_by < 0 || arb->taught_by == arb->selected ||
+	    s->uf <= arb->taught_uf || ptpu_abs64(r) > s->cur_bound)
+		return false;
+	since = ptpu_abs64(ptpu_sub_sat(arb->now, arb->taught_raw));
+	expect = ptpu_bsum(arb->taught_bound,
+			   ptpu_ppb_of(since, ptpu_u32_sat(arb->taught_uf)));
+	return s->cur_bound > expect;
+}
+
+/*
+ * Keep the output's model: no correction (the output lies inside the
+ * source's interval, where the source cannot tell it anything), the
+ * teacher's frequency, and a bound that is the old one or what the source
+ * proves, whichever is smaller. The growth covers both: the old bound's
+ * (the free-run rule) and the distance to the source's line.
+ */
+static void steer_hold(const struct ptpu_arbiter *arb,
+		       const struct ptpu_source *s, s64 r, struct ptpu_model *m)
+{
+	u64 own = ptpu_umax(arb->base_drift, arb->cfg.max_drift_ppb);
+	u64 src = (u64)s->est.drift_ppb + q32_to_ppb_up(arb->base_freq - s->est.freq);
+
+	m->freq = arb->base_freq;
+	m->bound0 = ptpu_umin(ptpu_model_bound(&arb->model, arb->now),
+			      ptpu_bsum(s->cur_bound, ptpu_abs64(r)));
+	m->drift_ppb = ptpu_u32_sat(ptpu_umax(own, src));
+}
+
+/* Steer toward the source, which becomes the output's teacher. */
+static void steer_follow(struct ptpu_arbiter *arb, const struct ptpu_source *s,
+			 s64 r, struct ptpu_model *m)
+{
+	s64 corr = r, c, slew;
+
+	/*
+	 * A coarse source (an uncalibrated RTC: its centre is a guess
+	 * within a second) is only worth following where the output
+	 * lies outside its interval; chasing its centre would run the
+	 * clock at the slew limit for many minutes for nothing.
+	 */
+	if (s->cur_bound > arb->cfg.step_threshold_ns)
+		corr -= ptpu_clamp(r, (s64)s->cur_bound);
+	/*
+	 * The source's frequency may itself be off by its doubt: the
+	 * correction leaves room for it (up to half the limit), so
+	 * that the clock's error changes no faster than the limit.
+	 */
+	slew = ppb_to_q32(arb->cfg.slew_limit_ppb -
+			  ptpu_umin(s->uf, arb->cfg.slew_limit_ppb / 2));
+	c = ptpu_clamp(ptpu_mul_div_s64(corr, 1LL << 32, slew_tau(s)), slew);
+	m->freq = s->est.freq + c;
+	/* The bound owns up to all of the offset, corrected or not. */
+	m->bound0 = ptpu_bsum(s->cur_bound, ptpu_abs64(r));
+	m->drift_ppb = ptpu_u32_sat((u64)s->est.drift_ppb + q32_to_ppb_up(c));
+	arb->base_freq = s->est.freq;
+	arb->base_drift = s->est.drift_ppb;
+	arb->ever_synced = true;
+	arb->taught_by = arb->selected;
+	arb->taught_raw = arb->now;
+	arb->taught_bound = m->bound0;
+	arb->taught_uf = s->uf;
+}
+
 static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 {
 	const struct ptpu_model *old = &arb->model;
-	s64 now = arb->now, mnow = ptpu_model_time(old, now), r, corr, c, slew;
+	s64 now = arb->now, mnow = ptpu_model_time(old, now), r;
 	struct ptpu_model m = { .raw0 = now, .ref0 = mnow };
 	bool step = arb->force_step;
 	struct ptpu_source *s;
@@ -946,10 +1040,14 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		m.drift_ppb = arb->base_drift > arb->cfg.max_drift_ppb ?
 			      arb->base_drift : arb->cfg.max_drift_ppb;
 		m.flags = arb->ever_synced ? PTPU_MODEL_FREERUN : 0;
-		/* Stepped by the suspect's own measure of the jump, and its doubt. */
+		/*
+		 * Stepped by the suspect's own measure of the jump, and its
+		 * doubt: what the output learned before no longer holds.
+		 */
 		if (step) {
 			m.ref0 = ptpu_add_sat(mnow, arb->step_hint);
 			m.bound0 = ptpu_bsum(m.bound0, arb->step_tol);
+			arb->taught_by = -1;
 		}
 	} else {
 		s = &arb->src[arb->selected];
@@ -966,27 +1064,10 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 			m.ref0 = s->cur_est;
 			r = 0;
 		}
-		/*
-		 * A coarse source (an uncalibrated RTC: its centre is a guess
-		 * within a second) is only worth following where the output
-		 * lies outside its interval; chasing its centre would run the
-		 * clock at the slew limit for many minutes for nothing.
-		 */
-		corr = r;
-		if (s->cur_bound > arb->cfg.step_threshold_ns)
-			corr -= ptpu_clamp(r, (s64)s->cur_bound);
-		/*
-		 * The source's frequency may itself be off by its doubt: the
-		 * correction leaves room for it (up to half the limit), so
-		 * that the clock's error changes no faster than the limit.
-		 */
-		slew = ppb_to_q32(arb->cfg.slew_limit_ppb -
-				  ptpu_umin(s->uf, arb->cfg.slew_limit_ppb / 2));
-		c = ptpu_clamp(ptpu_mul_div_s64(corr, 1LL << 32, slew_tau(s)), slew);
-		m.freq = s->est.freq + c;
-		/* The bound owns up to all of the offset, corrected or not. */
-		m.bound0 = ptpu_bsum(s->cur_bound, ptpu_abs64(r));
-		m.drift_ppb = ptpu_u32_sat((u64)s->est.drift_ppb + q32_to_ppb_up(c));
+		if (!step && hold_model(arb, s, r))
+			steer_hold(arb, s, r, &m);
+		else
+			steer_follow(arb, s, r, &m);
 		m.flags = PTPU_MODEL_SYNCED;
 		if (arb->no_majority) {
 			m.flags |= PTPU_MODEL_NO_MAJORITY;
@@ -999,9 +1080,6 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 			m.flags |= PTPU_MODEL_LEAP_INS;
 		else if (s->leap == PTPU_LEAP_DEL)
 			m.flags |= PTPU_MODEL_LEAP_DEL;
-		arb->base_freq = s->est.freq;
-		arb->base_drift = s->est.drift_ppb;
-		arb->ever_synced = true;
 	}
 
 	if (arb->jump.active)
@@ -1093,6 +1171,7 @@ int ptpu_arbiter_init(struct ptpu_arbiter *arb,
 			       seed->drift_ppb : cfg->max_drift_ppb;
 	arb->base_freq = seed->freq;
 	arb->base_drift = arb->model.drift_ppb;
+	arb->taught_by = -1;
 	arb->selected = -1;
 	arb->state = PTPU_STATE_UNSYNCED;
 	return 0;

@@ -316,8 +316,12 @@ struct ptpu_arbiter {
 	struct ptpu_source src[PTPU_MAX_SOURCES];
 	struct ptpu_jump jump;
 	s64 now;
-	s64 base_freq;		/* freq of the last selected source */
+	s64 base_freq;		/* freq of the last source followed */
 	u32 base_drift;		/* its bound growth, ppb */
+	int taught_by;		/* that source; -1: none, or disproved */
+	s64 taught_raw;		/* when it was last followed */
+	u64 taught_bound;	/* the output's bound from it then */
+	u64 taught_uf;		/* its frequency doubt then, ppb */
 	int selected;
 	enum ptpu_state state;
 	bool ever_synced;

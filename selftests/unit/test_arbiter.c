@@ -851,6 +851,65 @@ static void test_rtc_holdover(void)
 	world_free(w);
 }
 
+/*
+ * The nested-VM holdover: the rtc's calibration is 3 ms off (its edges are
+ * timed within 4 ms, so its interval still holds the truth). With kvm gone,
+ * the output keeps the model kvm taught it instead of moving onto the rtc's
+ * centre; it follows the rtc again once it leaves the rtc's interval (the
+ * raw oscillator moved), and kvm again when kvm returns.
+ */
+static void test_rtc_hold(void)
+{
+	struct world *w = world_new(20000, 0, SEC, NULL);
+	struct simsrc *kvm = add_src(w, "kvm", PTPU_CLASS_KVM, SEC, 0, 300, US);
+	struct simsrc *rtc = add_src(w, "rtc", PTPU_CLASS_RTC, 16 * SEC, 0, 300 * US, 4 * MS);
+	struct ptpu_source_status ss;
+	struct ptpu_status st;
+
+	tap_diag("RTC hold: its phase 3 ms off, kvm disabled for 10 minutes");
+	rtc->phi = 370 * MS;
+	run_for(w, 120 * SEC);
+	src_status(w, rtc, &ss);
+	TAP_EQ(ss.calibrated, 1, "rtc hold: rtc calibrated against kvm");
+	rtc->phi += 3 * MS;
+	set_enabled(w, kvm, false);
+	w->want_sel = rtc->idx;
+	w->max_abs_err = 0;
+	run_for(w, 600 * SEC);
+	src_status(w, rtc, &ss);
+	st = status(w);
+	TAP_GE(iabs(ss.offset_ns), 2 * MS, "rtc hold: (the rtc's centre is ms off the output)");
+	TAP_LE(w->max_abs_err, 100 * US, "rtc hold: the output stays within 100 us of truth");
+	TAP_LE(st.bound_ns, (u64)iabs(ss.offset_ns) + ss.bound_ns,
+	       "rtc hold: bound no wider than what the rtc proves");
+	TAP_EQ(w->not_selected, 0, "rtc hold: rtc selected throughout");
+	TAP_EQ(st.state, PTPU_STATE_SYNCED, "rtc hold: synced");
+	TAP_EQ(w->honesty_fail, 0, "rtc hold: output always within its bound of truth");
+	TAP_EQ(w->steps + w->cont_fail + w->mono_fail, 0, "rtc hold: continuous, no step");
+
+	tap_diag("RTC hold: the raw oscillator moves 40 ppm, the output leaves the rtc's interval");
+	set_drift(w, 60000);
+	w->slew_check_ppb = PTPU_DEFAULT_SLEW_LIMIT_PPB + 50000;
+	run_for(w, 600 * SEC);
+	src_status(w, rtc, &ss);
+	TAP_LE(iabs(ss.offset_ns), (s64)ss.bound_ns, "rtc hold: the output follows the rtc again");
+	TAP_EQ(w->not_selected, 0, "rtc hold: rtc still selected");
+	TAP_EQ(w->honesty_fail, 0, "rtc hold: output within its bound of truth throughout");
+	TAP_EQ(w->rate_fail, 0, "rtc hold: slewed within the limit");
+	TAP_EQ(w->steps + w->cont_fail + w->mono_fail, 0, "rtc hold: still no step");
+
+	tap_diag("RTC hold: kvm returns");
+	w->want_sel = -1;
+	set_enabled(w, kvm, true);
+	run_for(w, 120 * SEC);
+	TAP_EQ(status(w).selected, kvm->idx, "rtc hold: kvm selected again");
+	TAP_LE(iabs(ptpu_model_time(model(w), w->raw) - truth(w, w->raw)), 20 * US,
+	       "rtc hold: the output is back within 20 us of truth");
+	TAP_EQ(w->honesty_fail + w->rate_fail, 0, "rtc hold: honest and slewed on the way");
+	TAP_EQ(w->steps + w->cont_fail + w->mono_fail, 0, "rtc hold: no step on return");
+	world_free(w);
+}
+
 static void test_rtc_phase_holdover(void)
 {
 	struct simsrc *kvm, *rtc;
@@ -1210,6 +1269,7 @@ int main(void)
 	test_small_jump();
 	test_rtc_recal();
 	test_rtc_holdover();
+	test_rtc_hold();
 	test_rtc_phase_holdover();
 	test_rtc_short_pause_alone();
 	test_rtc_coarse_alone();
