@@ -24,10 +24,11 @@
 #   converge+steady: CLOCK_REALTIME put onto the truth, stepped +0.5 s, the
 #     contender started; ptpu_bench_converge later the steady window of
 #     ptpu_bench_steady begins (chronyd_ntp instead waits ptpu_bench_settle)
+#   holdover (phc_steer only): contender stopped, rtc calibrated, kvm
+#     source disabled, ptpu_bench_holdover s of the unified clock against
+#     the truth; then the sources and phc-steer back, ptpu_bench_converge s
 #   pause: ptpu_bench_pause s stop/cont, then until 5 s of |offset| < 1 ms
 #     or ptpu_bench_cap s after the resume
-#   holdover (phc_steer only): contender stopped, rtc calibrated, kvm source
-#     disabled, ptpu_bench_holdover s of the unified clock against the truth
 set -u
 C=$1
 B=/opt/ptpu
@@ -109,6 +110,50 @@ ntp_check() {
 	done
 }
 
+# Holdover (phc_steer only, between the steady window and the pause, while
+# the rtc still has the calibration it got after the load; after a pause
+# it takes minutes to come back under 10 ms): phc-steer stopped, every
+# source but the rtc disabled for HOLD s, then all enabled again and
+# phc-steer restarted, CONV s before the pause.
+holdover() {
+	kill "$cpid" 2>/dev/null
+	wait "$cpid" 2>/dev/null
+	# Nothing steers; the kernel may not write the RTC. "Calibrated"
+	# is more than the flag: an rtc just recalibrated against kvm may
+	# have no usable estimate yet (bound S64_MAX), and taking kvm away
+	# then leaves it to find its phase alone. Wait (up to
+	# ptpu_bench_rtc_wait s) for its bound to be below 10 ms;
+	# sources.txt records what it was.
+	$B/clock_nudge --unsync >/dev/null
+	i=0
+	while [ $i -lt $((${ptpu_bench_rtc_wait:-180} * 2)) ]; do
+		[ "$(cat $D/sources/rtc/calibrated)" = 1 ] &&
+			[ "$(cat $D/sources/rtc/bound_ns)" -lt 10000000 ] 2>/dev/null && break
+		sleep 0.5
+		i=$((i + 1))
+	done
+	echo "waited $((i / 2)) s for the rtc (calibrated, bound < 10 ms)" >>$W/sources.txt
+	for s in $D/sources/*; do
+		echo "before holdover: ${s##*/} enabled $(cat $s/enabled) calibrated $(cat $s/calibrated 2>/dev/null) bound $(cat $s/bound_ns 2>/dev/null)" >>$W/sources.txt
+	done
+	stamp holdover_start
+	for s in $D/sources/*; do
+		case ${s##*/} in rtc) ;; *) echo 0 >$s/enabled ;; esac
+	done
+	sleep "$HOLD"
+	stamp holdover_end
+	for s in $D/sources/*; do
+		echo "after holdover: ${s##*/} enabled $(cat $s/enabled) selected $(cat $s/selected) bound $(cat $s/bound_ns 2>/dev/null)" >>$W/sources.txt
+	done
+	echo "state $(cat $D/state) selected $(cat $D/selected_source) bound $(cat $D/bound_ns)" >>$W/sources.txt
+	for s in $D/sources/*; do
+		echo 1 >$s/enabled
+	done
+	phc-steer --ntp-discover no >>$W/phc-steer.log 2>&1 &
+	cpid=$!
+	sleep "$CONV"
+}
+
 reset_clock
 $B/truth_log -k "$K" -u "$U" -r 20 -o $W/offset.log &
 lpid=$!
@@ -155,6 +200,8 @@ chronyd_ntp)
 esac
 ntp_check steady
 
+[ "$C" != phc_steer ] || holdover
+
 # The pause: L1 stops this guest for PAUSE s. Wait for the jump, then until
 # |offset| < 1 ms for 5 s in a row, or CAP s.
 stamp pause_request
@@ -188,37 +235,6 @@ say "pause phase over after $((($3 - k0) / 1000000000)) s (recovered: $verdict)"
 kill "$cpid" 2>/dev/null
 wait "$cpid" 2>/dev/null
 cpid=
-
-if [ "$C" = phc_steer ]; then
-	# Holdover: nothing steers; the kernel may not write the RTC.
-	# "Calibrated" is more than the flag: after the pause the rtc has
-	# just been recalibrated against kvm and may have no usable estimate
-	# yet (bound S64_MAX), and taking kvm away then leaves it to find its
-	# phase alone. Wait (up to ptpu_bench_rtc_wait s) for its bound to be
-	# below 10 ms; sources.txt records what it was.
-	$B/clock_nudge --unsync >/dev/null
-	i=0
-	while [ $i -lt $((${ptpu_bench_rtc_wait:-180} * 2)) ]; do
-		[ "$(cat $D/sources/rtc/calibrated)" = 1 ] &&
-			[ "$(cat $D/sources/rtc/bound_ns)" -lt 10000000 ] 2>/dev/null && break
-		sleep 0.5
-		i=$((i + 1))
-	done
-	echo "waited $((i / 2)) s for the rtc (calibrated, bound < 10 ms)" >>$W/sources.txt
-	for s in $D/sources/*; do
-		echo "before holdover: ${s##*/} enabled $(cat $s/enabled) calibrated $(cat $s/calibrated 2>/dev/null) bound $(cat $s/bound_ns 2>/dev/null)" >>$W/sources.txt
-	done
-	stamp holdover_start
-	for s in $D/sources/*; do
-		case ${s##*/} in rtc) ;; *) echo 0 >$s/enabled ;; esac
-	done
-	sleep "$HOLD"
-	stamp holdover_end
-	for s in $D/sources/*; do
-		echo "after holdover: ${s##*/} enabled $(cat $s/enabled) selected $(cat $s/selected) bound $(cat $s/bound_ns 2>/dev/null)" >>$W/sources.txt
-	done
-	echo "state $(cat $D/state) selected $(cat $D/selected_source) bound $(cat $D/bound_ns)" >>$W/sources.txt
-fi
 
 kill $lpid
 wait $lpid 2>/dev/null
