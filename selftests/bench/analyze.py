@@ -109,6 +109,9 @@ def main():
 
     for c in present:
         d = os.path.join(a.raw, c)
+        if os.path.isdir(d + ".stopped"):
+            notes.append(f"{c}: its first L2 stopped dead (emulator; kept in raw/{c}.stopped); "
+                         "these figures are from its second run")
         try:
             with open(os.path.join(d, "console.log"), errors="replace") as f:
                 bad = [ln.strip() for ln in f if "soft lockup" in ln or "BUG:" in ln]
