@@ -58,7 +58,23 @@ run_l2() {
 		-qmp "unix:$qmp,server=on,wait=off" \
 		-serial "file:$dir/console.log" -serial "file:$dir/tap.txt" &
 	l2=$!
+	local size=0 still=0
 	while kill -0 $l2 2>/dev/null; do
+		# A guest whose truth log stops growing for 90 s has hung (seen:
+		# an L2 frozen in a PTP read, nothing on its console): stop it
+		# rather than wait for the time limit.
+		if [ -s "$dir/offset.log" ]; then
+			if [ "$(stat -c %s "$dir/offset.log")" = "$size" ]; then
+				still=$((still + 1))
+				if [ $still -ge 450 ]; then
+					log "contender $c: no truth sample for 90 s: L2 hung, stopping it"
+					kill $l2
+					break
+				fi
+			else
+				size=$(stat -c %s "$dir/offset.log") still=0
+			fi
+		fi
 		mapfile -t reqs < <(grep -a $'^# @@bench-request .*\r$' "$dir/tap.txt")
 		while [ "$served" -lt "${#reqs[@]}" ]; do
 			req=${reqs[$served]#\# @@bench-request }
@@ -84,8 +100,9 @@ run_l2() {
 
 # The nested L2 sometimes stops dead under QEMU's emulated SVM: QEMU exits
 # as on a triple fault with nothing on the guest's console (see
-# scripts/lib/guest-retry.sh). Such a contender, and only such a one, is run
-# once more in a fresh guest; the first run stays in NAME.stopped.
+# scripts/lib/guest-retry.sh), or it freezes (above). Such a contender, and
+# only such a one, is run once more in a fresh guest; the first run stays
+# in NAME.stopped.
 IFS=, read -ra list <<<"$contenders"
 for c in "${list[@]}"; do
 	run_l2 "$c" && continue
