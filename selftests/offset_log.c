@@ -45,14 +45,9 @@ static void on_signal(int sig)
 static int read_host(int fk, enum phc_method *m, long long *host, long long *h_rt,
 		     long long *h_raw)
 {
-	struct timespec now;
 	long long u;
 
-	if (phc_vs_system(fk, m, h_rt, h_raw, &u))
-		return -1;
-	clock_gettime(CLOCK_REALTIME, &now);
-	*host = ts_ns(&now) + *h_rt;
-	return 0;
+	return phc_vs_system(fk, m, host, h_rt, h_raw, &u);
 }
 
 /* The unified clock, opened once it appears; its sysfs device directory. */

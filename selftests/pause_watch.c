@@ -90,7 +90,9 @@ static int cmp_ll(const void *a, const void *b)
 static void host_vs_guest(int fk, enum phc_method *m, long long *h_raw, long long *h_rt,
 			  long long *uncert)
 {
-	if (phc_vs_system(fk, m, h_rt, h_raw, uncert)) {
+	long long host;
+
+	if (phc_vs_system(fk, m, &host, h_rt, h_raw, uncert)) {
 		fprintf(stderr, "pause_watch: reading a PHC: %s\n", strerror(errno));
 		exit(1);
 	}

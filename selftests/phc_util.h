@@ -128,13 +128,16 @@ static inline int phc_offset(int fd, enum phc_method *method, long long *off,
 }
 
 /*
- * Device minus CLOCK_REALTIME and minus CLOCK_MONOTONIC_RAW (ns), and how
- * uncertain the first is: from one cross timestamp when the PHC has them
- * (*method PHC_PRECISE), else phc_offset() and a realtime/raw pair read
- * around each other. Returns 0, or -1 with errno set.
+ * Device time, device minus CLOCK_REALTIME and minus CLOCK_MONOTONIC_RAW
+ * (ns), and how uncertain the differences are: from one cross timestamp
+ * when the PHC has them (*method PHC_PRECISE), else phc_offset() and a
+ * realtime/raw pair read around each other. The device time comes from the
+ * same read, never from a later CLOCK_REALTIME read plus the difference: a
+ * step of the system clock in between would move it. Returns 0, or -1 with
+ * errno set.
  */
-static inline int phc_vs_system(int fd, enum phc_method *method, long long *d_rt,
-				long long *d_raw, long long *uncert)
+static inline int phc_vs_system(int fd, enum phc_method *method, long long *dev,
+				long long *d_rt, long long *d_raw, long long *uncert)
 {
 	struct ptp_sys_offset_precise p;
 	struct timespec r0, raw, r1;
@@ -142,8 +145,9 @@ static inline int phc_vs_system(int fd, enum phc_method *method, long long *d_rt
 	if (*method == PHC_PRECISE) {
 		memset(&p, 0, sizeof(p));
 		if (!ioctl(fd, PTP_SYS_OFFSET_PRECISE, &p)) {
-			*d_rt = pct_ns(&p.device) - pct_ns(&p.sys_realtime);
-			*d_raw = pct_ns(&p.device) - pct_ns(&p.sys_monoraw);
+			*dev = pct_ns(&p.device);
+			*d_rt = *dev - pct_ns(&p.sys_realtime);
+			*d_raw = *dev - pct_ns(&p.sys_monoraw);
 			*uncert = 0;
 			return 0;
 		}
@@ -153,7 +157,8 @@ static inline int phc_vs_system(int fd, enum phc_method *method, long long *d_rt
 	clock_gettime(CLOCK_REALTIME, &r0);
 	clock_gettime(CLOCK_MONOTONIC_RAW, &raw);
 	clock_gettime(CLOCK_REALTIME, &r1);
-	*d_raw = *d_rt + (ts_ns(&r0) + ts_ns(&r1)) / 2 - ts_ns(&raw);
+	*dev = (ts_ns(&r0) + ts_ns(&r1)) / 2 + *d_rt;
+	*d_raw = *dev - ts_ns(&raw);
 	return 0;
 }
 
