@@ -681,7 +681,7 @@ static void sample_process(struct ptpu_arbiter *arb, u32 idx,
 	struct ptpu_source *s = &arb->src[idx];
 	s64 thr = (s64)arb->cfg.step_threshold_ns, dev_own, dev_mod;
 	struct ptpu_hist h;
-	u64 tol_own, tol_mod, a;
+	u64 tol_own, tol_mod, mbound, a;
 	bool own, mod, suspect;
 
 	h.raw = smp->raw_ns;
@@ -700,8 +700,8 @@ static void sample_process(struct ptpu_arbiter *arb, u32 idx,
 	dev_own = src_deviation(arb, s, &h, &tol_own);
 	dev_mod = ptpu_sub_sat(ptpu_add_sat(h.raw, h.off),
 			       ptpu_model_time(&arb->model, h.raw));
-	tol_mod = ptpu_bsum(ptpu_model_bound(&arb->model, h.raw),
-			    ptpu_bsum(h.bound, src_extra(s)));
+	mbound = ptpu_model_bound(&arb->model, h.raw);
+	tol_mod = ptpu_bsum(mbound, ptpu_bsum(h.bound, src_extra(s)));
 	/*
 	 * A sample that misses the output's interval by more than its own
 	 * source's estimate could be off proves the output's model wrong (a
@@ -711,7 +711,7 @@ static void sample_process(struct ptpu_arbiter *arb, u32 idx,
 	 * a nested VM) must not end it.
 	 */
 	if (s->cfg.enabled &&
-	    ptpu_abs64(dev_mod) > ptpu_bsum(ptpu_model_bound(&arb->model, h.raw), tol_own))
+	    ptpu_abs64(dev_mod) > ptpu_bsum(mbound, tol_own))
 		arb->taught_by = -1;
 
 	if (arb->jump.active && h.raw > arb->jump.raw && s->cfg.enabled &&
