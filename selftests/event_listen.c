@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "phc_util.h"
 #include "ptpu_nl.h"
 
 static long long raw_now(void)
@@ -25,21 +26,6 @@ static long long raw_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static long long sysfs_ll(const char *dir, const char *name)
-{
-	char path[512], buf[64] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return atoll(buf);
 }
 
 int main(int argc, char **argv)

@@ -520,18 +520,10 @@ static void del_fuzz_sources(struct ptpu_nl *h)
 /* The clock's step_count, or -1. */
 static long long step_count(const char *dev)
 {
-	char path[128], buf[32];
-	long long v = -1;
-	FILE *f;
+	char dir[128];
 
-	snprintf(path, sizeof(path), "/sys/class/ptp/%s/device/step_count", dev + 5);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f))
-		v = atoll(buf);
-	fclose(f);
-	return v;
+	snprintf(dir, sizeof(dir), "/sys/class/ptp/%s/device", dev + 5);
+	return sysfs_ll(dir, "step_count");
 }
 
 /*

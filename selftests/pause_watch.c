@@ -31,7 +31,11 @@
 
 static const char *sysdir;
 
-static long long sysfs_ll(const char *name)
+/*
+ * A number from the clock's sysfs; unlike sysfs_ll() it exits when the file
+ * cannot be read (last_step_ns may be -1, so -1 cannot mean "unreadable").
+ */
+static long long dev_ll(const char *name)
 {
 	char path[512], buf[64] = "";
 	FILE *f;
@@ -108,7 +112,7 @@ static int watch_system(long long timeout)
 	int fk, i, bad = 0;
 
 	fk = open_named("KVM virtual PTP");
-	d0 = sysfs_ll("disruption_count");
+	d0 = dev_ll("disruption_count");
 	host_vs_guest(fk, &mk, &hr_prev, &hs, &u);
 	printf("before the pause: system clock %+lld ns from the host (ptp_kvm %s)\n", -hs,
 	       phc_method_name[mk]);
@@ -143,7 +147,7 @@ static int watch_system(long long timeout)
 		return 1;
 	}
 	printf("recovery: the system clock was within 1 ms of the host %.3f s after the resume was seen (%+lld ns; disruptions %lld -> %lld)\n",
-	       (recovered - resumed) / 1e9, -hs, d0, sysfs_ll("disruption_count"));
+	       (recovered - resumed) / 1e9, -hs, d0, dev_ll("disruption_count"));
 
 	sleep(3);
 	for (i = 0; i < 200; i++) {
@@ -152,7 +156,7 @@ static int watch_system(long long timeout)
 		worst_u = u > worst_u ? u : worst_u;
 	}
 	qsort(diffs, 200, sizeof(diffs[0]), cmp_ll);
-	bound = sysfs_ll("bound_ns");
+	bound = dev_ll("bound_ns");
 	printf("3 s later: system clock - host median %lld ns (p1 %lld, p99 %lld) over 200 reads, unified bound %lld ns, read uncertainty %lld ns (ptp_kvm %s)\n",
 	       diffs[100], diffs[2], diffs[197], bound, worst_u, phc_method_name[mk]);
 	if (llabs(diffs[100]) > bound + worst_u) {
@@ -188,7 +192,7 @@ int main(int argc, char **argv)
 	sysdir = argv[1];
 	fk = open_named("KVM virtual PTP");
 	fu = open_named("ptp_unified");
-	d0 = sysfs_ll("disruption_count");
+	d0 = dev_ll("disruption_count");
 	/*
 	 * Host time against CLOCK_MONOTONIC_RAW, which stops with the VM like
 	 * the guest's other clocks but which no one steps: phc-steer, if it
@@ -220,7 +224,7 @@ int main(int argc, char **argv)
 			jump = k - k_prev;
 		}
 		k_prev = k;
-		if (sysfs_ll("disruption_count") != d0) {
+		if (dev_ll("disruption_count") != d0) {
 			declared = raw_now();
 			break;
 		}
@@ -237,7 +241,7 @@ int main(int argc, char **argv)
 		       gap / 1e9);
 		if (declared) {
 			printf("yet a disruption was declared (step %lld ns)\n",
-			       sysfs_ll("last_step_ns"));
+			       dev_ll("last_step_ns"));
 			bad = 1;
 		}
 	} else {
@@ -246,12 +250,12 @@ int main(int argc, char **argv)
 			printf("no disruption declared within %lld s\n", timeout / 1000000000LL);
 			return 1;
 		}
-		step = sysfs_ll("last_step_ns");
+		step = dev_ll("last_step_ns");
 		printf("disruption declared %.3f s after the resume was seen; step %+.6f s\n",
 		       (declared - resumed) / 1e9, step / 1e9);
-		if (sysfs_ll("disruption_count") != d0 + 1) {
+		if (dev_ll("disruption_count") != d0 + 1) {
 			printf("disruption count went from %lld to %lld, want +1\n", d0,
-			       sysfs_ll("disruption_count"));
+			       dev_ll("disruption_count"));
 			bad = 1;
 		}
 		if ((step > 0) != (jump > 0)) {
@@ -272,7 +276,7 @@ int main(int argc, char **argv)
 		worst_u = u > worst_u ? u : worst_u;
 	}
 	qsort(diffs, 200, sizeof(diffs[0]), cmp_ll);
-	bound = sysfs_ll("bound_ns");
+	bound = dev_ll("bound_ns");
 	printf("after the pause: unified - host median %lld ns, published bound %lld ns, read uncertainty %lld ns (ptp_kvm %s)\n",
 	       diffs[100], bound, worst_u, phc_method_name[mk]);
 	if (llabs(diffs[100]) > bound + worst_u) {

@@ -2,8 +2,8 @@
 /*
  * PHC helpers for the tests: find a PHC by its clock_name (guests have no
  * udev, so no /dev/ptp_unified symlink), turn its fd into a dynamic POSIX
- * clock id, and read its offset from CLOCK_REALTIME by the best method it
- * has.
+ * clock id, read its offset from CLOCK_REALTIME by the best method it
+ * has, and read a number from its sysfs.
  */
 #ifndef PHC_UTIL_H
 #define PHC_UTIL_H
@@ -13,9 +13,26 @@
 #include <linux/ptp_clock.h>
 #include <sys/ioctl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The number in sysfs file @dir/@name, or -1 when it cannot be read. */
+static inline long long sysfs_ll(const char *dir, const char *name)
+{
+	char path[512], buf[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return atoll(buf);
+}
 
 #define CLOCKFD 3
 #define FD_TO_CLOCKID(fd) ((clockid_t)((((unsigned int)~(fd)) << 3) | CLOCKFD))

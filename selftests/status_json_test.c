@@ -5,8 +5,9 @@
  * of the four, the selected source is sysfs selected_source (null for
  * "none") and the one source marked selected, the counters equal sysfs,
  * the bound lies between the sysfs bound_ns read just before and just after
- * the command (give or take what it can grow in between), and the sources array holds one entry per sysfs sources/
- * directory with the same class and flags, a mark and state word that fit
+ * the command (give or take what it can grow in between), and the sources
+ * array holds one entry per sysfs sources/ directory with the same class
+ * and flags, a mark and state word that fit
  * them, and fit results (samples, jitter, frequency) equal to sysfs before
  * or after. The clock's values move while the command runs, so each try
  * reads sysfs around it, and a try whose before and after disagree on a
