@@ -7,9 +7,9 @@
 # debugobjects (selftests/debug/debug.config), builds ptp_unified.ko and an
 # initramfs for it, and runs the full suite in a TCG guest and in a nested-KVM
 # L2 guest on that kernel (L1 stays Debian's 6.1), plus the stress suite
-# (180 s and 100 reloads) in a TCG guest. In those guests the suite also fails on any KASAN,
-# lockdep, atomic-sleep, UBSAN or debugobjects report that involves the
-# module, and on a kmemleak leak the module allocated
+# (180 s and 100 reloads) in a TCG guest. In those guests the suite also
+# fails on any KASAN, lockdep, atomic-sleep, UBSAN or debugobjects report
+# that involves the module, and on a kmemleak leak the module allocated
 # (selftests/debug/guest-debug.sh); the kernel's own reports are printed as
 # diagnostics. Not part of make check: the first kernel build takes about
 # 35 minutes on 2 cores.
@@ -18,9 +18,10 @@
 # build/check-debug/, guest consoles in build/guests-debug/.
 #
 # Environment: CHECK_DEBUG_RUNS="KIND:SUITE ..." to choose the guest runs
-# (default "tcg:full nested:full tcg:stress"), CHECK_DEBUG_SLOWDOWN (default 3): the guests' timeouts
-# are make check's times this, CHECK_DEBUG_PARALLEL=1: run the guests at the
-# same time (faster on an idle machine; the timed checks get less CPU each).
+# (default "tcg:full nested:full tcg:stress"), CHECK_DEBUG_SLOWDOWN
+# (default 3): the guests' timeouts are make check's times this,
+# CHECK_DEBUG_PARALLEL=1: run the guests at the same time (faster on an
+# idle machine; the timed checks get less CPU each).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

@@ -103,10 +103,12 @@ run_l2() {
 # scripts/lib/guest-retry.sh), or it freezes (above). Such a contender, and
 # only such a one, is run once more in a fresh guest; the first run stays
 # in NAME.stopped.
+# shellcheck source=scripts/lib/guest-retry.sh
+. "$here/../../scripts/lib/guest-retry.sh"
 IFS=, read -ra list <<<"$contenders"
 for c in "${list[@]}"; do
 	run_l2 "$c" && continue
-	grep -qE 'Oops|BUG|WARNING|panic|general protection|Call Trace' "$R/$c/console.log" && continue
+	kernel_complaint "$R/$c/console.log" && continue
 	rm -rf "$R/$c.stopped"
 	mv "$R/$c" "$R/$c.stopped"
 	log "contender $c: L2 stopped dead without a word (emulator), running it once more"
