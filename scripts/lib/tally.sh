@@ -5,7 +5,20 @@
 # check is one TAP line, the last line of the run is "N passed, N failed"
 # (", N skipped" when any were). Sourced; the caller sets L (its log
 # directory) and t0 (its start, date +%s).
+#
+# A CI log may keep only the head and the tail of the output, so every
+# failure is told twice: where it happens, with its context, and again in
+# a short list just above the tally line (why_list), which says why.
 passed=0 failed=0 skipped=0
+why_list=
+
+# why_add LINE...: add lines to the list finish prints above the tally.
+why_add() {
+	local l
+	for l in "$@"; do
+		[ -z "$l" ] || why_list+=$(printf '%s\n' "$l" | sed 's/^/  /')$'\n'
+	done
+}
 
 # shellcheck disable=SC2154 # t0 is the caller's
 say() { echo "[$(($(date +%s) - t0))s] $*"; }
@@ -13,7 +26,9 @@ say() { echo "[$(($(date +%s) - t0))s] $*"; }
 # tally_tap FILE WHAT: count one TAP stream's top-level results into the
 # tally. Each failure is shown with the diagnostics the test printed before
 # its result (its last 60 "# " lines), so that a CI log says why, not only
-# what. A stream without any result is a failure of its own.
+# what; its reasons (the diagnostics a guest check marks "FAILED:", or its
+# last 5 when it marks none) go to the list above the tally line. A stream
+# without any result is a failure of its own.
 tally_tap() {
 	local file=$1 what=$2 p f s
 	p=$(grep -cE '^ok [0-9]+' "$file")
@@ -34,10 +49,29 @@ tally_tap() {
 		}
 		/^#/ { d[n++ % 60] = $0 }
 	' "$file"
+	[ "$f" = 0 ] || why_add "$(awk -v what="$what" '
+		/^(not )?ok [0-9]+/ {
+			if ($1 == "not") {
+				print what ": " $0
+				if (m > 0)
+					for (i = 0; i < m && i < 12; i++)
+						print "    " r[i]
+				else
+					for (i = (n > 5 ? n - 5 : 0); i < n; i++)
+						print "    " d[i % 5]
+			}
+			n = 0
+			m = 0
+			next
+		}
+		/^#/ { d[n++ % 5] = $0 }
+		/^#.*FAILED:/ { r[m++] = $0 }
+	' "$file")"
 	if [ "$p" = 0 ] && [ "$f" = 0 ]; then
 		failed=$((failed + 1))
 		say "FAIL $what: no results (log: $file)"
 		tail -n 25 "$file" | sed 's/^/    /'
+		why_add "$what: no results (log: $file)"
 		return
 	fi
 	say "$what: $((p - s)) passed, $f failed, $s skipped"
@@ -55,6 +89,8 @@ step() {
 		failed=$((failed + 1))
 		say "FAIL $name (log: $log)"
 		tail -n 25 "$log" | sed 's/^/    /'
+		why_add "$name (log: $log):"
+		why_add "$(tail -n 5 "$log" | sed 's/^/    /')"
 		return 1
 	fi
 }
@@ -71,11 +107,16 @@ tap_step() {
 		failed=$((failed + 1))
 		say "FAIL $name exited $rc without a failed test (log: $log)"
 		tail -n 25 "$log" | sed 's/^/    /'
+		why_add "$name exited $rc without a failed test (log: $log)"
 	fi
 }
 
 # finish WHAT: the time taken, the tally line, and the exit status.
 finish() {
+	if [ -n "$why_list" ]; then
+		echo "Why the failed checks failed (their full context is above):"
+		printf '%s' "$why_list" | head -n 60
+	fi
 	say "$1 took $(($(date +%s) - t0))s"
 	if [ "$skipped" -gt 0 ]; then
 		echo "$passed passed, $failed failed, $skipped skipped"
@@ -101,4 +142,6 @@ tally_guest() {
 	failed=$((failed + 1))
 	say "FAIL $what did not finish"
 	sed 's/^/    /' "$log"
+	why_add "$what did not finish (log: $log):"
+	why_add "$(tail -n 5 "$log" | sed 's/^/    /')"
 }

@@ -42,11 +42,12 @@ ft_truth() {
 ft_truth_check() {
 	ft_state=$(cat "$D/state")
 	ft_what=$2
-	ft_t=$(ft_truth "$1") || { echo "  $ft_what: no truth (ntp-probe failed)"; return 1; }
+	ft_t=$(ft_truth "$1") || { why "$ft_what: no truth (ntp-probe failed)"; return 1; }
 	set -- $ft_t
 	echo "  $ft_what: unified - build machine $1 ns (uncertainty $2 ns), bound $3 ns, state $ft_state"
 	[ "$ft_state" = unsynchronised ] && return 0
-	st_true "${1#-} <= $3 + $2" || { echo "  outside the bound"; return 1; }
+	st_true "${1#-} <= $3 + $2" ||
+		{ why "$ft_what: unified - truth $1 ns is outside the bound $3 ns (+ uncertainty $2 ns), state $ft_state"; return 1; }
 }
 
 ft_rtc_mode() {
@@ -66,13 +67,13 @@ t_fault_rtc() {
 	ft_srv=10.0.2.2:${ptpu_ntp_port:-11123}
 	ft_hon=10.0.2.2:${ptpu_honest_port:-11128}
 	st_fresh_module || return 1
-	st_net_up || { echo "cannot configure eth0"; return 1; }
+	st_net_up || { why "cannot configure eth0"; return 1; }
 	modprobe ptpu_test_rtc || return 1
 	ft_rtc=
 	for ft_r in /sys/class/rtc/rtc*; do
 		grep -q ptpu_test_rtc "$ft_r/name" && ft_rtc=${ft_r##*/}
 	done
-	[ -n "$ft_rtc" ] || { echo "the test RTC did not register"; return 1; }
+	[ -n "$ft_rtc" ] || { why "the test RTC did not register"; return 1; }
 	echo "test RTC is $ft_rtc; rtc_device $(cat "$D/rtc_device") -> $ft_rtc, rtc_interval_s 2"
 	echo "$ft_rtc" >"$D/rtc_device" && echo 2 >"$D/rtc_interval_s" || return 1
 	st_clock_reset || return 1
@@ -80,7 +81,7 @@ t_fault_rtc() {
 	st_start /tmp/fault_rtc.log -p 0.5 -S 0.01 -n "$ft_srv" -n "$ft_hon" --ntp-poll 2
 	ft_w=0
 	until case $(cat "$D/selected_source") in ntp*) true ;; *) false ;; esac; do
-		[ $ft_w -lt 600 ] || { echo "no ntp source selected after 60 s"; show_sources; st_stop; return 1; }
+		[ $ft_w -lt 600 ] || { why "no ntp source selected after 60 s"; show_sources; st_stop; return 1; }
 		sleep 0.1
 		ft_w=$((ft_w + 1))
 	done
@@ -125,10 +126,10 @@ t_fault_rtc() {
 		ft_ft=$(cat "$D/sources/rtc/falseticker")
 		echo "  flagged at look ${ft_flag_at:-never} (0.5 s apart); rtc selected in $ft_sel0 looks before and $ft_sel after${ft_at:+ (looks$ft_at)}; now available $ft_av falseticker $ft_ft"
 		[ -n "$ft_flag_at" ] ||
-			{ echo "  the faulty rtc was not flagged within 10 s"; ft_fails=$((ft_fails + 1)); }
-		[ $ft_sel = 0 ] || { echo "  the faulty rtc was selected after it was flagged"; ft_fails=$((ft_fails + 1)); }
+			{ why "the faulty rtc was not flagged within 10 s"; ft_fails=$((ft_fails + 1)); }
+		[ $ft_sel = 0 ] || { why "the faulty rtc was selected after it was flagged"; ft_fails=$((ft_fails + 1)); }
 		[ "$ft_av" = 0 ] || [ "$ft_ft" = 1 ] ||
-			{ echo "  the faulty rtc is neither withdrawn nor a falseticker"; ft_fails=$((ft_fails + 1)); }
+			{ why "the faulty rtc is neither withdrawn nor a falseticker"; ft_fails=$((ft_fails + 1)); }
 		ft_truth_check "$ft_srv" "rtc $ft_m" || ft_fails=$((ft_fails + 1))
 		ft_rtc_mode good || { st_stop; return 1; }
 		# Back: a fresh sample (younger than two intervals), available,
@@ -144,7 +145,7 @@ t_fault_rtc() {
 		if [ $ft_i -lt 600 ]; then
 			echo "  good again: the rtc source is back (a fresh sample, available, no falseticker) after $((ft_i / 10)).$((ft_i % 10)) s, calibrated $(cat "$D/sources/rtc/calibrated")"
 		else
-			echo "  good again: the rtc source did not come back within 60 s"
+			why "good again after $ft_m: the rtc source did not come back within 60 s"
 			show_sources
 			ft_fails=$((ft_fails + 1))
 		fi
@@ -154,13 +155,13 @@ t_fault_rtc() {
 	echo "clock steps $ft_steps -> $(cat "$D/step_count"), disruptions $ft_dis -> $(cat "$D/disruption_count"); phc-steer steps $ft_ststeps -> $(grep -c ' step ' /tmp/fault_rtc.log)"
 	grep -E ' step |module event' /tmp/fault_rtc.log
 	[ "$(cat "$D/step_count")" = "$ft_steps" ] && [ "$(cat "$D/disruption_count")" = "$ft_dis" ] ||
-		{ echo "  the faulty rtc moved the clock"; ft_fails=$((ft_fails + 1)); }
+		{ why "the faulty rtc moved the clock"; ft_fails=$((ft_fails + 1)); }
 	[ "$(grep -c ' step ' /tmp/fault_rtc.log)" = "$ft_ststeps" ] ||
-		{ echo "  phc-steer stepped during the faults"; ft_fails=$((ft_fails + 1)); }
+		{ why "phc-steer stepped during the faults"; ft_fails=$((ft_fails + 1)); }
 	st_stop || ft_fails=$((ft_fails + 1))
 	st_clock_reset
 	echo rtc0 >"$D/rtc_device" && echo 16 >"$D/rtc_interval_s" && rmmod ptpu_test_rtc ||
-		ft_fails=$((ft_fails + 1))
+		{ why "could not put the rtc source back on rtc0 and unload ptpu_test_rtc"; ft_fails=$((ft_fails + 1)); }
 	[ $ft_fails = 0 ]
 }
 
@@ -177,7 +178,7 @@ t_fault_ntp() {
 	ft_s0=10.0.2.2:${ptpu_s0_port:-11126}
 	ft_van=10.0.2.2:${ptpu_vanish_port:-11127}
 	st_fresh_module || return 1
-	st_net_up || { echo "cannot configure eth0"; return 1; }
+	st_net_up || { why "cannot configure eth0"; return 1; }
 	ft_stale=$(cat "$D/stale_limit_s")
 	echo 30 >"$D/stale_limit_s" || return 1
 	echo "faults: $ft_li3 leap indicator 3, $ft_s0 stratum 0, $ft_van silent 20 s after its first reply; stale_limit_s $ft_stale -> 30"
@@ -221,20 +222,20 @@ t_fault_ntp() {
 	ft_ns0=$(grep -c "$ft_s0: reply rejected: kiss-o'-death" /tmp/fault_ntp.log)
 	echo "replies refused: $ft_nli3 with leap indicator 3, $ft_ns0 with stratum 0"
 	[ "$ft_nli3" -gt 0 ] && [ "$ft_ns0" -gt 0 ] ||
-		{ echo "  phc-steer did not log refusing both"; ft_fails=$((ft_fails + 1)); }
+		{ why "phc-steer did not log refusing both"; ft_fails=$((ft_fails + 1)); }
 	if grep -qE "in the module is ($ft_li3|$ft_s0)\$" /tmp/fault_ntp.log; then
-		echo "  phc-steer passed a refused server's replies on to the module"
+		why "phc-steer passed a refused server's replies on to the module"
 		ft_fails=$((ft_fails + 1))
 	fi
 	echo "$ft_vname lost (available 0) $ft_lostat s after the watch began, selected while lost in $ft_bad looks"
-	[ -n "$ft_lostat" ] || { echo "  the vanished server never aged out"; ft_fails=$((ft_fails + 1)); }
-	[ $ft_bad = 0 ] || { echo "  the vanished server stayed selected"; ft_fails=$((ft_fails + 1)); }
+	[ -n "$ft_lostat" ] || { why "the vanished server never aged out"; ft_fails=$((ft_fails + 1)); }
+	[ $ft_bad = 0 ] || { why "the vanished server stayed selected"; ft_fails=$((ft_fails + 1)); }
 	ft_truth_check "$ft_srv" "after the faults" || ft_fails=$((ft_fails + 1))
 	echo "clock steps $ft_steps -> $(cat "$D/step_count"), disruptions $ft_dis -> $(cat "$D/disruption_count"); phc-steer steps $ft_ststeps -> $(grep -c ' step ' /tmp/fault_ntp.log)"
 	[ "$(cat "$D/step_count")" = "$ft_steps" ] && [ "$(cat "$D/disruption_count")" = "$ft_dis" ] ||
-		{ echo "  the faults moved the clock"; ft_fails=$((ft_fails + 1)); }
+		{ why "the faults moved the clock"; ft_fails=$((ft_fails + 1)); }
 	[ "$(grep -c ' step ' /tmp/fault_ntp.log)" = "$ft_ststeps" ] ||
-		{ echo "  phc-steer stepped during the faults"; ft_fails=$((ft_fails + 1)); }
+		{ why "phc-steer stepped during the faults"; ft_fails=$((ft_fails + 1)); }
 	st_stop || ft_fails=$((ft_fails + 1))
 	st_clock_reset
 	echo "$ft_stale" >"$D/stale_limit_s"
@@ -256,7 +257,7 @@ t_fault_vmstop() {
 	st_fresh_module || return 1
 	modprobe ptp_kvm || return 1
 	ft_cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
-	[ "$ft_cs" = kvm-clock ] || { echo "needs kvm-clock, the guest runs $ft_cs"; return 1; }
+	[ "$ft_cs" = kvm-clock ] || { why "needs kvm-clock, the guest runs $ft_cs"; return 1; }
 	st_clock_reset || return 1
 	st_start /tmp/fault_$ft_verb.log -p 0.5 --ntp-discover no
 	sleep 10
@@ -285,11 +286,11 @@ t_fault_vmstop() {
 	ft_d1=$(cat "$D/disruption_count")
 	echo "phc-steer's log around it:"
 	grep -E 'module event|step' /tmp/fault_$ft_verb.log
-	[ $ft_mrc = 0 ] || { echo "  pause_watch: the module mishandled it"; ft_fails=$((ft_fails + 1)); }
+	[ $ft_mrc = 0 ] || { why "pause_watch: the module mishandled it"; ft_fails=$((ft_fails + 1)); }
 	if grep -q "nothing was lost" /tmp/fault_pw.out; then
 		echo "the guest's counter ran on: disruptions $ft_d0 -> $ft_d1, phc-steer steps $ft_ststeps -> $(grep -c ' step ' /tmp/fault_$ft_verb.log)"
 		[ "$ft_d1" = "$ft_d0" ] && [ "$(grep -c ' step ' /tmp/fault_$ft_verb.log)" = "$ft_ststeps" ] ||
-			{ echo "  a step for a VM that lost no time"; ft_fails=$((ft_fails + 1)); }
+			{ why "a step for a VM that lost no time"; ft_fails=$((ft_fails + 1)); }
 		set -- $(unified_minus_host 200)
 		echo "unified - host ${1:-?} ns (read uncertainty ${2:-?} ns), bound $(cat "$D/bound_ns") ns"
 		within "${1:-}" "${2:-0}" "$(cat "$D/bound_ns")" || ft_fails=$((ft_fails + 1))
@@ -297,7 +298,7 @@ t_fault_vmstop() {
 		[ $ft_fails = 0 ]
 		return
 	fi
-	[ $ft_src = 0 ] || { echo "  pause_watch --system: the system clock did not recover"; ft_fails=$((ft_fails + 1)); }
+	[ $ft_src = 0 ] || { why "pause_watch --system: the system clock did not recover"; ft_fails=$((ft_fails + 1)); }
 	ft_jump=$(sed -n 's/.*host time jumped \([0-9.]*\) s against the guest.*/\1/p' /tmp/fault_pw.out)
 	ft_ev=$(sed -n 's/.*module event disruption step +*\(-*[0-9]*\) ns.*/\1/p' /tmp/fault_$ft_verb.log | tail -n 1)
 	# phc-steer's steps since the fault: the first must be the module's
@@ -312,17 +313,17 @@ t_fault_vmstop() {
 	echo "host time jumped ${ft_jump:-?} s; disruptions $ft_d0 -> $ft_d1; module step ${ft_ev:-none} ns; phc-steer step ${ft_step:-none} ns, then ${ft_later:-none}"
 	for ft_x in $ft_later; do
 		st_true "$ft_x <= 1000000 && -($ft_x) <= 1000000" ||
-			{ echo "  phc-steer stepped again by $ft_x ns"; ft_fails=$((ft_fails + 1)); }
+			{ why "phc-steer stepped again by $ft_x ns"; ft_fails=$((ft_fails + 1)); }
 	done
-	[ "$ft_d1" = $((ft_d0 + 1)) ] || { echo "  want exactly one disruption"; ft_fails=$((ft_fails + 1)); }
+	[ "$ft_d1" = $((ft_d0 + 1)) ] || { why "want exactly one disruption"; ft_fails=$((ft_fails + 1)); }
 	if [ -z "$ft_ev" ] || [ -z "$ft_jump" ] ||
 		! st_true "$ft_ev > 0 && ($ft_ev / 1e9 - $ft_jump) < 0.5 && ($ft_jump - $ft_ev / 1e9) < 0.5"; then
-		echo "  the module's step is not forward by the jump (within 0.5 s)"
+		why "the module's step is not forward by the jump (within 0.5 s)"
 		ft_fails=$((ft_fails + 1))
 	fi
 	if [ -z "$ft_step" ] || [ -z "$ft_ev" ] ||
 		! st_true "$ft_step > 0 && $ft_step - $ft_ev <= 1000000 && $ft_ev - $ft_step <= 1000000"; then
-		echo "  phc-steer did not step forward by the module's step (within 1 ms)"
+		why "phc-steer did not step forward by the module's step (within 1 ms)"
 		ft_fails=$((ft_fails + 1))
 	fi
 	show_sources

@@ -25,6 +25,10 @@ bad_re='WARNING|BUG|Oops|general protection|refcount_t|list_add corruption|list_
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 diag() { sed 's/^/# /'; }
+# why MESSAGE: say why a check fails. make check lists these lines again
+# just above its tally (scripts/lib/tally.sh), where a CI log that keeps
+# only its head and tail still shows them.
+why() { echo "FAILED: $*"; }
 
 # Run one check: a shell function or a command. Its output becomes diagnostics.
 check() {
@@ -71,17 +75,17 @@ phc_dev() {
 
 t_load() {
 	modprobe ptp_unified || return 1
-	dev=$(phc_dev) || { echo "no clock_name ptp_unified after load"; return 1; }
+	dev=$(phc_dev) || { why "no clock_name ptp_unified after load"; return 1; }
 	echo "loaded, clock at $dev ($(cat /sys/class/ptp/${dev#/dev/}/clock_name))"
 }
 
 t_phc_ctl() {
 	dev=$(phc_dev) || return 1
-	out=$(phc_ctl "$dev" get) || { echo "$out"; return 1; }
+	out=$(phc_ctl "$dev" get) || { why "$out"; return 1; }
 	echo "$out"
 	phc_s=$(echo "$out" | sed -n 's/.*clock time is \([0-9]*\)\..*/\1/p')
 	now=$(date +%s)
-	[ -n "$phc_s" ] || { echo "no time in phc_ctl output"; return 1; }
+	[ -n "$phc_s" ] || { why "no time in phc_ctl output"; return 1; }
 	d=$((phc_s - now))
 	echo "phc_ctl time - date: ${d} s"
 	[ "$d" -ge -2 ] && [ "$d" -le 2 ]
@@ -115,7 +119,7 @@ EOC
 	done
 	kill $pid 2>/dev/null
 	cat /tmp/chronyd.log
-	echo "chronyd did not select the clock (waited $i s)"
+	why "chronyd did not select the clock (waited $i s)"
 	return 1
 }
 
@@ -135,16 +139,16 @@ t_load_cycles() {
 				sleep 0.1
 				w=$((w + 1))
 			done
-			[ -e /tmp/hold.ready ] || { cat /tmp/hold.out; echo "cycle $i: holder not ready"; return 1; }
-			rmmod ptp_unified || { echo "cycle $i: rmmod with the device open failed"; return 1; }
+			[ -e /tmp/hold.ready ] || { cat /tmp/hold.out; why "cycle $i: holder not ready"; return 1; }
+			rmmod ptp_unified || { why "cycle $i: rmmod with the device open failed"; return 1; }
 			touch /tmp/hold.go
-			wait $hpid || { cat /tmp/hold.out; echo "cycle $i: stale fd did not get ENODEV"; return 1; }
+			wait $hpid || { cat /tmp/hold.out; why "cycle $i: stale fd did not get ENODEV"; return 1; }
 			held=$((held + 1))
 		else
-			rmmod ptp_unified || { echo "cycle $i: rmmod failed"; return 1; }
+			rmmod ptp_unified || { why "cycle $i: rmmod failed"; return 1; }
 		fi
-		modprobe ptp_unified || { echo "cycle $i: modprobe failed"; return 1; }
-		phc_dev >/dev/null || { echo "cycle $i: no clock after reload"; return 1; }
+		modprobe ptp_unified || { why "cycle $i: modprobe failed"; return 1; }
+		phc_dev >/dev/null || { why "cycle $i: no clock after reload"; return 1; }
 		i=$((i + 1))
 	done
 	echo "$cycles load/unload cycles, $held with a reader holding the device open"
@@ -167,7 +171,7 @@ wait_for() {
 	w=0
 	while [ "$(cat "$1" 2>/dev/null)" != "$2" ]; do
 		if [ $w -ge $(($3 * 10)) ]; then
-			echo "$1 is '$(cat "$1" 2>/dev/null)' after $3 s, want '$2'"
+			why "$1 is '$(cat "$1" 2>/dev/null)' after $3 s, want '$2'"
 			return 1
 		fi
 		sleep 0.1
@@ -194,7 +198,8 @@ unified_minus_host() {
 
 # within D U B: is |D| <= B + U?
 within() {
-	[ -n "$1" ] && [ "$(abs "$1")" -le $(($3 + $2)) ]
+	[ -n "$1" ] && [ "$(abs "$1")" -le $(($3 + $2)) ] ||
+		{ why "offset '$1' ns is not within the bound $3 ns (+ read uncertainty $2 ns)"; return 1; }
 }
 
 abs() { echo "${1#-}"; }
@@ -202,7 +207,7 @@ abs() { echo "${1#-}"; }
 t_kvm_selected() {
 	D=$(sysdev)
 	modprobe ptp_kvm || return 1
-	[ -d "$D/sources/kvm" ] || { echo "no kvm source"; show_sources; return 1; }
+	[ -d "$D/sources/kvm" ] || { why "no kvm source"; show_sources; return 1; }
 	wait_for "$D/selected_source" kvm 60 || { show_sources; return 1; }
 	show_sources
 }
@@ -216,12 +221,13 @@ t_kvm_agrees() {
 	set -- $(unified_minus_host 1000)
 	b=$(cat "$D/bound_ns")
 	echo "unified - ptp_kvm: median ${1:-?} ns over 1000 paired reads (read uncertainty ${2:-?} ns); published bound $b ns"
-	within "${1:-}" "${2:-0}" "$b" && [ "$b" -lt 100000 ]
+	within "${1:-}" "${2:-0}" "$b" || return 1
+	[ "$b" -lt 100000 ] || { why "the bound $b ns is not in the microseconds"; return 1; }
 }
 
 t_rtc_calibrated() {
 	D=$(sysdev)
-	[ -d "$D/sources/rtc" ] || { echo "no rtc source"; return 1; }
+	[ -d "$D/sources/rtc" ] || { why "no rtc source"; return 1; }
 	wait_for "$D/sources/rtc/calibrated" 1 120 || { show_sources; return 1; }
 	show_sources
 }
@@ -299,7 +305,7 @@ t_kvm_failover() {
 	echo "# @@ptpu-request clocksource tsc" >&9
 	w=0
 	until set -- $(unified_minus_host 20) && [ -n "${1:-}" ]; do
-		[ $w -lt 1200 ] || { echo "ptp_kvm unreadable 120 s after L1 went back to tsc"; return 1; }
+		[ $w -lt 1200 ] || { why "ptp_kvm unreadable 120 s after L1 went back to tsc"; return 1; }
 		sleep 0.1
 		w=$((w + 1))
 	done
@@ -311,7 +317,7 @@ t_kvm_failover() {
 	b=$(cat "$D/bound_ns")
 	echo "back on kvm: unified - host ${1:-?} ns (read uncertainty ${2:-?} ns), bound $b ns; steps $steps -> $(cat "$D/step_count")"
 	[ "$held_state" = unsynchronised ] || within "$held" "$held_u" "$held_b" ||
-		{ echo "the clock left its bound of the host's time during the failover"; return 1; }
+		{ why "the clock left its bound of the host's time during the failover"; return 1; }
 	[ "$failed_over" != kvm ] && [ "$(cat "$D/step_count")" = "$steps" ] &&
 		within "${1:-}" "${2:-0}" "$b"
 }
@@ -333,7 +339,7 @@ netlink_listen_start() {
 
 # The disruption of the last pause reached a netlink listener (and when).
 t_netlink_pause_event() {
-	[ -f /tmp/event_listen.pid ] || { echo "no listener was started"; return 1; }
+	[ -f /tmp/event_listen.pid ] || { why "no listener was started"; return 1; }
 	# A guest whose counter ran on through the pause (tsc) lost nothing:
 	# there was no disruption to hear of.
 	if grep -q "nothing was lost" /tmp/pause_watch.out 2>/dev/null; then
@@ -360,7 +366,7 @@ t_netlink_module_params() {
 	D=$(sysdev)
 	nl_got=$(for nl_k in $nl_knobs; do cat "$D/$nl_k"; done | tr '\n' ' ')
 	echo "valid parameters: $nl_got"
-	[ "$nl_got" = "70000 400000 30 200000000 200 " ] || { echo "want 70000 400000 30 200000000 200"; return 1; }
+	[ "$nl_got" = "70000 400000 30 200000000 200 " ] || { why "want 70000 400000 30 200000000 200"; return 1; }
 	rmmod ptp_unified || return 1
 	nl_n0=$(dmesg | grep -c 'using the default')
 	modprobe ptp_unified max_drift_ppb=1000001 slew_limit_ppb=999 hysteresis_pct=91 \
@@ -397,7 +403,7 @@ t_netlink_unload_race() {
 		# A dump in progress holds a module reference for a moment.
 		until rmmod ptp_unified 2>/dev/null; do
 			nl_try=$((nl_try + 1))
-			[ $nl_try -lt 100 ] || { echo "cycle $nl_i: rmmod kept failing"; kill $nl_fpid; return 1; }
+			[ $nl_try -lt 100 ] || { why "cycle $nl_i: rmmod kept failing"; kill $nl_fpid; return 1; }
 			sleep 0.05
 		done
 		nl_i=$((nl_i + 1))
@@ -407,7 +413,7 @@ t_netlink_unload_race() {
 			kill $nl_fpid
 			wait $nl_fpid
 		fi
-		modprobe ptp_unified || { echo "cycle $nl_i: modprobe failed"; kill $nl_fpid 2>/dev/null; return 1; }
+		modprobe ptp_unified || { why "cycle $nl_i: modprobe failed"; kill $nl_fpid 2>/dev/null; return 1; }
 	done
 	cat /tmp/nl_race.out
 	echo "$nl_cycles unload/reload cycles under the fuzzer"

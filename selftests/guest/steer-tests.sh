@@ -41,11 +41,11 @@ st_stop() {
 	if kill -0 "$st_pid" 2>/dev/null; then
 		kill "$st_pid"
 		wait "$st_pid" || st_rc=$?
-		[ $st_rc = 0 ] || echo "phc-steer exited with $st_rc on SIGTERM"
+		[ $st_rc = 0 ] || why "phc-steer exited with $st_rc on SIGTERM"
 	else
 		wait "$st_pid"
 		st_rc=$?
-		echo "phc-steer had exited by itself (exit $st_rc); its log:"
+		why "phc-steer had exited by itself (exit $st_rc); its log follows"
 		cat "$st_log"
 		[ $st_rc != 0 ] || st_rc=1
 	fi
@@ -75,10 +75,10 @@ st_fresh_module() {
 	D=$(sysdev) || return 1
 	if [ "$kind" = nested ]; then
 		wait_for "$D/selected_source" kvm 30 >/dev/null ||
-			{ echo "kvm not selected 30 s after a reload"; return 1; }
+			{ why "kvm not selected 30 s after a reload"; return 1; }
 	fi
 	set -- $(st_read)
-	[ -n "${2:-}" ] || { echo "phc-steer read gave nothing"; return 1; }
+	[ -n "${2:-}" ] || { why "phc-steer read gave nothing"; return 1; }
 	"$B/clock_nudge" --unsync --step "$(awk "BEGIN { printf \"%.0f\", -($2) }")" >/dev/null || return 1
 	echo "fresh module: $(cat "$D/state"), selected $(cat "$D/selected_source"), bound $(cat "$D/bound_ns") ns; CLOCK_REALTIME stepped onto it from $2 ns"
 }
@@ -112,7 +112,7 @@ t_steer_converges() {
 	esac
 	st_clock_reset || return 1
 	set -- $(st_read)
-	[ -n "${2:-}" ] || { echo "phc-steer read gave nothing"; return 1; }
+	[ -n "${2:-}" ] || { why "phc-steer read gave nothing"; return 1; }
 	st_off0=$2
 	echo "before: CLOCK_REALTIME - unified $st_off0 ns ($1)"
 	"$B/clock_nudge" --tick-ppm "${st_sign}100" --step "${st_sign}500000000" --show || return 1
@@ -129,10 +129,10 @@ t_steer_converges() {
 		st_b=$(cat "$D/bound_ns")
 		printf '%5d  %-8s %28s %11s %9s\n' $st_i "${1:-?}" "${2:-?}" "$st_b" "$st_lim"
 		if [ -z "${2:-}" ] || ! st_true "${2#-} <= $st_b"; then
-			echo "  outside the unified clock's bound"
+			why "outside the unified clock's bound"
 			st_fails=$((st_fails + 1))
 		elif [ "$1" = precise ] && ! st_true "${2#-} <= $st_lim"; then
-			echo "  above the limit"
+			why "above the limit"
 			st_fails=$((st_fails + 1))
 		fi
 		sleep 2
@@ -147,7 +147,7 @@ t_steer_converges() {
 	st_freq=$(sed -n 's/.* s2 freq *\([-+]*[0-9]*\) .*/\1/p' /tmp/steer_conv.log | tail -n 1)
 	echo "first step ${st_step:-nothing} ns, want about $st_want ns (within 10 ms)"
 	if [ -z "$st_step" ] || ! st_true "$st_step - ($st_want) <= 10000000 && ($st_want) - $st_step <= 10000000"; then
-		echo "  wrong step"
+		why "wrong step"
 		st_fails=$((st_fails + 1))
 	fi
 	# 100 ppm injected: the servo must take it out (the guest's own rate
@@ -155,7 +155,7 @@ t_steer_converges() {
 	st_wantf=$(awk "BEGIN { print -(${st_sign}1) * 100000 }")
 	echo "locked frequency ${st_freq:-?} ppb, want about $st_wantf ppb (within 50 ppm)"
 	if [ -z "$st_freq" ] || ! st_true "$st_freq - ($st_wantf) <= 50000 && ($st_wantf) - $st_freq <= 50000"; then
-		echo "  the servo did not take the frequency error out"
+		why "the servo did not take the frequency error out"
 		st_fails=$((st_fails + 1))
 	fi
 	[ $st_fails = 0 ]
@@ -173,7 +173,7 @@ t_steer_pause() {
 	st_fresh_module || return 1
 	modprobe ptp_kvm || return 1
 	st_cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
-	[ "$st_cs" = kvm-clock ] || { echo "needs kvm-clock, the guest runs $st_cs"; return 1; }
+	[ "$st_cs" = kvm-clock ] || { why "needs kvm-clock, the guest runs $st_cs"; return 1; }
 	st_clock_reset || return 1
 	st_start /tmp/steer_pause.log -p 0.5 --ntp-discover no
 	sleep 10
@@ -197,20 +197,20 @@ t_steer_pause() {
 	st_step=$(sed -n 's/.* step \(-*[0-9]*\) ns (\(disruption event\|offset beyond the step threshold\)).*/\1/p' /tmp/steer_pause.log | sort -n | tail -n 1)
 	st_stept=$(sed -n "s/^phc-steer\\[\\([0-9.]*\\)\\]: .* step $st_step ns .*/\\1/p" /tmp/steer_pause.log | tail -n 1)
 	echo "disruptions $st_d0 -> $st_d1; module event step ${st_ev:-none} ns; phc-steer step ${st_step:-none} ns"
-	[ "$st_d1" = $((st_d0 + 1)) ] || { echo "  want exactly one disruption"; st_fails=$((st_fails + 1)); }
+	[ "$st_d1" = $((st_d0 + 1)) ] || { why "want exactly one disruption"; st_fails=$((st_fails + 1)); }
 	if [ -z "$st_ev" ] || ! st_true "$st_ev > 1000000000"; then
-		echo "  no disruption event of about +5 s in phc-steer's log"
+		why "no disruption event of about +5 s in phc-steer's log"
 		st_fails=$((st_fails + 1))
 	fi
 	if [ -z "$st_step" ] || ! st_true "$st_step > 1000000000"; then
-		echo "  phc-steer did not step forward on the disruption event"
+		why "phc-steer did not step forward on the disruption event"
 		st_fails=$((st_fails + 1))
 	elif [ -n "$st_ev" ]; then
 		# Before the pause CLOCK_REALTIME was on the unified clock within
 		# microseconds; both stopped together: the steps are the same.
 		echo "phc-steer's step - the module's: $(awk "BEGIN { print $st_step - $st_ev }") ns, $(awk "BEGIN { printf \"%.1f\", ($st_stept - $st_evt) * 1000 }") ms after the event"
 		st_true "$st_step - $st_ev <= 1000000 && $st_ev - $st_step <= 1000000" ||
-			{ echo "  differs from the module's step by more than 1 ms"; st_fails=$((st_fails + 1)); }
+			{ why "differs from the module's step by more than 1 ms"; st_fails=$((st_fails + 1)); }
 	fi
 	show_sources
 	[ $st_fails = 0 ]
@@ -248,7 +248,7 @@ st_probe() {
 st_wait_log() {
 	st_w=0
 	while ! grep -q "$2" "$1" 2>/dev/null; do
-		[ $st_w -lt $(($3 * 10)) ] || { echo "no '$2' in $1 after $3 s"; return 1; }
+		[ $st_w -lt $(($3 * 10)) ] || { why "no '$2' in $1 after $3 s"; return 1; }
 		sleep 0.1
 		st_w=$((st_w + 1))
 	done
@@ -273,8 +273,8 @@ t_steer_ntp() {
 	st_srv=10.0.2.2:${ptpu_ntp_port:-11123}
 	st_liar=10.0.2.2:${ptpu_liar_port:-11124}
 	st_fresh_module || return 1
-	st_net_up || { echo "cannot configure eth0"; return 1; }
-	phc-steer ntp-probe -t 5 "$st_srv" || { echo "no NTP from $st_srv"; return 1; }
+	st_net_up || { why "cannot configure eth0"; return 1; }
+	phc-steer ntp-probe -t 5 "$st_srv" || { why "no NTP from $st_srv"; return 1; }
 	st_clock_reset || return 1
 	st_fails=0
 	st_start /tmp/steer_ntp.log -p 0.5 -S 0.01 -n "$st_srv" --ntp-poll 2
@@ -287,7 +287,7 @@ t_steer_ntp() {
 		st_i=$((st_i + 1))
 	done
 	echo "ntp0 has $(cat "$D/sources/ntp0/samples") samples"
-	[ "$(cat "$D/sources/ntp0/samples")" != 0 ] || st_fails=$((st_fails + 1))
+	[ "$(cat "$D/sources/ntp0/samples")" != 0 ] || { why "ntp0 has no samples"; st_fails=$((st_fails + 1)); }
 	wait_for "$D/selected_source" ntp0 60 || st_fails=$((st_fails + 1))
 	wait_for "$D/sources/rtc/calibrated" 1 120 || st_fails=$((st_fails + 1))
 	echo "(from phc-steer's start: $(awk "BEGIN { printf \"%.1f\", $(cut -d' ' -f1 /proc/uptime) - $st_t0 }") s)"
@@ -297,7 +297,7 @@ t_steer_ntp() {
 	st_b=$(cat "$D/sources/ntp0/bound_ns")
 	echo "build machine - CLOCK_REALTIME: ${1:-?} ns (ntp-probe, best of 5, delay ${2:-?} ns); ntp0's bound $st_b ns"
 	if [ -z "${1:-}" ] || ! st_true "${1#-} <= $st_b + $2 / 2"; then
-		echo "  the system clock is not within ntp0's bound (+ the probe's delay / 2) of the build machine's"
+		why "the system clock is not within ntp0's bound (+ the probe's delay / 2) of the build machine's"
 		st_fails=$((st_fails + 1))
 	fi
 	grep -E ' step |module event|source ntp' /tmp/steer_ntp.log
@@ -330,12 +330,12 @@ t_steer_ntp() {
 	grep -E ' step |module event|source ntp|refused' /tmp/steer_ntp2.log
 	st_stop || st_fails=$((st_fails + 1))
 	[ "$(cat "$D/sources/$st_lname/falseticker" 2>/dev/null)" = 1 ] ||
-		{ echo "  $st_lname is not a falseticker at the end"; st_fails=$((st_fails + 1)); }
-	[ "$st_gname" = ntp0 ] || { echo "  chronyd should have stayed ntp0"; st_fails=$((st_fails + 1)); }
-	[ $st_sel_liar = 0 ] || { echo "  the liar was selected"; st_fails=$((st_fails + 1)); }
-	[ $st_ft -ge 40 ] || { echo "  the liar was not marked a falseticker within 5 s"; st_fails=$((st_fails + 1)); }
+		{ why "$st_lname is not a falseticker at the end"; st_fails=$((st_fails + 1)); }
+	[ "$st_gname" = ntp0 ] || { why "chronyd should have stayed ntp0"; st_fails=$((st_fails + 1)); }
+	[ $st_sel_liar = 0 ] || { why "the liar was selected"; st_fails=$((st_fails + 1)); }
+	[ $st_ft -ge 40 ] || { why "the liar was not marked a falseticker within 5 s"; st_fails=$((st_fails + 1)); }
 	[ "$(cat "$D/disruption_count")" = "$st_dis" ] && [ "$(cat "$D/step_count")" = "$st_steps" ] ||
-		{ echo "  the liar moved the clock"; st_fails=$((st_fails + 1)); }
+		{ why "the liar moved the clock"; st_fails=$((st_fails + 1)); }
 	st_clock_reset
 	[ $st_fails = 0 ]
 }

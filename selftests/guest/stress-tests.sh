@@ -35,7 +35,7 @@ t_fuzz_long() {
 	"$B/nl_fuzz" -n 1000000000 -t "$ss_secs" -d "$(sysdev)"
 	ss_rc=$?
 	rmmod ptp_unified && modprobe ptp_unified || return 1
-	dev=$(phc_dev) || { echo "no clock after the reload"; return 1; }
+	dev=$(phc_dev) || { why "no clock after the reload"; return 1; }
 	phc_ctl "$dev" get || return 1
 	return $ss_rc
 }
