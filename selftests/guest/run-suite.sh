@@ -260,8 +260,13 @@ t_holdover() {
 t_pause() {
 	D=$(sysdev)
 	netlink_listen_start
+	# pause_watch takes its reference reading before L1 may stop the VM:
+	# a request written first could pause the guest before it looked.
+	"$B/pause_watch" "$D" 120 >/tmp/pause_watch.out 2>&1 &
+	pw=$!
+	sleep 0.5
 	echo "# @@ptpu-request pause 5" >&9
-	"$B/pause_watch" "$D" 120 >/tmp/pause_watch.out
+	wait $pw
 	rc=$?
 	cat /tmp/pause_watch.out
 	show_sources
