@@ -73,9 +73,16 @@ st_true() {
 st_fresh_module() {
 	rmmod ptp_unified && modprobe ptp_unified || return 1
 	D=$(sysdev) || return 1
+	# Synchronised first: the first synchronisation steps the clock (TCG:
+	# onto the rtc's first edge, a second or more after the load; on a
+	# slow debug kernel after the checks have begun), and a check that
+	# nudges CLOCK_REALTIME must not see that step land in its window.
 	if [ "$kind" = nested ]; then
 		wait_for "$D/selected_source" kvm 30 >/dev/null ||
 			{ why "kvm not selected 30 s after a reload"; return 1; }
+	else
+		wait_for "$D/state" synchronised 30 >/dev/null ||
+			{ why "not synchronised 30 s after a reload"; return 1; }
 	fi
 	set -- $(st_read)
 	[ -n "${2:-}" ] || { why "phc-steer read gave nothing"; return 1; }
@@ -100,9 +107,8 @@ st_clock_reset() {
 # 16 s), so a PI servo at 0.5 s keeps the residual under 10 us nested and
 # under 100 us in TCG, whose timers fire late by up to milliseconds.
 # The first update must also step the right way: by minus the offset seen
-# after the nudge. (When the fresh module first synchronises after
-# phc-steer started, phc-steer steps on that event, before its first
-# update: then that is its first step.)
+# after the nudge (the fresh module has synchronised before the nudge, so
+# no step of its own lands in between).
 t_steer_converges() {
 	st_sign=$1
 	st_fresh_module || return 1
