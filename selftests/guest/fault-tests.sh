@@ -281,12 +281,13 @@ t_fault_vmstop() {
 	ft_d0=$(cat "$D/disruption_count")
 	ft_ststeps=$(grep -c ' step ' /tmp/fault_$ft_verb.log)
 	# A raw-time gap shorter than half the pause is a stall of a loaded host.
-	"$B/pause_watch" "$D" 300 $((ft_secs / 2)) >/tmp/fault_pw.out 2>&1 &
-	ft_pw=$!
-	sleep 0.5
+	pause_watch_bg /tmp/fault_pw.out "$D" 300 $((ft_secs / 2)) || { st_stop; return 1; }
+	ft_pw=$pw_pid
+	pause_watch_bg /tmp/fault_pws.out --system "$D" 300 || { kill $ft_pw; st_stop; return 1; }
+	ft_pws=$pw_pid
 	echo "fault: L1 $ft_verb $ft_secs s"
 	echo "# @@ptpu-request $ft_verb $ft_secs" >&9
-	"$B/pause_watch" --system "$D" 300 >/tmp/fault_pws.out 2>&1
+	wait $ft_pws
 	ft_src=$?
 	wait $ft_pw
 	ft_mrc=$?

@@ -257,16 +257,33 @@ t_holdover() {
 }
 
 # L1 pauses this VM for 5 s; the module must declare one disruption.
+# pause_watch_bg OUT ARGS...: start pause_watch ARGS in the background
+# (output in OUT, pid in pw_pid) and return once it holds its reference
+# reading: a pause asked for before that could go unseen.
+pause_watch_bg() {
+	pw_out=$1
+	shift
+	"$B/pause_watch" "$@" >"$pw_out" 2>&1 &
+	pw_pid=$!
+	pw_w=0
+	until grep -q '^watching$' "$pw_out" 2>/dev/null; do
+		if ! kill -0 $pw_pid 2>/dev/null; then
+			cat "$pw_out"
+			why "pause_watch $* exited before it was watching"
+			return 1
+		fi
+		[ $pw_w -lt 300 ] || { why "pause_watch $* not watching after 30 s"; kill $pw_pid; return 1; }
+		sleep 0.1
+		pw_w=$((pw_w + 1))
+	done
+}
+
 t_pause() {
 	D=$(sysdev)
 	netlink_listen_start
-	# pause_watch takes its reference reading before L1 may stop the VM:
-	# a request written first could pause the guest before it looked.
-	"$B/pause_watch" "$D" 120 >/tmp/pause_watch.out 2>&1 &
-	pw=$!
-	sleep 0.5
+	pause_watch_bg /tmp/pause_watch.out "$D" 120 || return 1
 	echo "# @@ptpu-request pause 5" >&9
-	wait $pw
+	wait $pw_pid
 	rc=$?
 	cat /tmp/pause_watch.out
 	show_sources

@@ -186,9 +186,11 @@ t_steer_pause() {
 	set -- $(st_read)
 	echo "before the pause: CLOCK_REALTIME - unified ${2:-?} ns (${1:-?})"
 	st_d0=$(cat "$D/disruption_count")
+	pause_watch_bg /tmp/steer_pw.out --system "$D" 120 || { st_stop; return 1; }
 	echo "# @@ptpu-request pause 5" >&9
-	"$B/pause_watch" --system "$D" 120
+	wait $pw_pid
 	st_fails=$?
+	cat /tmp/steer_pw.out
 	sleep 1
 	st_stop || st_fails=$((st_fails + 1))
 	st_clock_reset
