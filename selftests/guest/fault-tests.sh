@@ -111,7 +111,7 @@ t_fault_rtc() {
 		# edge, within rtc_interval_s (2 s) plus a whole-second search
 		# (1.1 s) and the emulator's delays, and of an RTC a day off
 		# only when the NTP sources, polled every 2 s, have outvoted
-		# its jump (seen 3.5 to 5 s here). Until it flags the source
+		# its jump (seen 2.1 to 5.8 s here). Until it flags the source
 		# (withdrawn or a falseticker) the RTC may stay selected; once
 		# flagged it must never be selected again. The fault lasts
 		# until 5 s after the flag, 10 s at least; no flag within 30 s
