@@ -75,8 +75,12 @@ base="console=ttyS0 quiet panic=-1 ptpu_suite=$suite${extra:+ $extra}"
 # nothing of /etc/chrony) and ntp_liar.py serving it +1 s on :11124. Both run
 # under `timeout`, the liar also exits when this script is gone, and both are
 # stopped when this script exits, also on failure or a signal. When another
-# run holds those ports, the next free pair (+10) is used and the guest is
-# told on its command line (ptpu_ntp_port, ptpu_liar_port).
+# run holds those ports, the next free six (+10) are used and the guest is
+# told on its command line (ptpu_ntp_port, ptpu_liar_port, ...). Runs side by
+# side (make check-debug's parallel mode) choose their ports one at a time,
+# each holding a lock until its servers are bound: two runs started in the
+# same second both saw 11123 free, and one used the other's servers, which
+# went away with the other run.
 ntp_dir='' ntp_pids=''
 ntp_stop() {
 	local p
@@ -87,24 +91,30 @@ ntp_stop() {
 	ntp_dir=
 }
 udp_free() { ! ss -Hlun "sport = :$1" | grep -q .; }
+# ports_are free|bound PORT: the six ports from PORT all free, all bound.
+ports_are() {
+	local p
+	for p in 0 1 2 3 4 5; do
+		if udp_free $(($2 + p)); then [ "$1" = free ]; else [ "$1" = bound ]; fi || return 1
+	done
+}
 ntp_fault_server() {
 	timeout -k 5 $((timeout + 60)) python3 "$top/selftests/vm/ntp_liar.py" "$@" \
-		--parent $$ >>"$out/ntp-servers.log" 2>&1 &
+		--parent $$ >>"$out/ntp-servers.log" 2>&1 7>&- &
 	ntp_pids="$ntp_pids $!"
 }
 ntp_start() {
-	local port=11123 log=$out/ntp-servers.log i answered=0
-	while ! udp_free $port || ! udp_free $((port + 1)) || ! udp_free $((port + 2)) ||
-		! udp_free $((port + 3)) || ! udp_free $((port + 4)) || ! udp_free $((port + 5)); do
+	local port=11123 log=$out/ntp-servers.log i answered=0 p
+	exec 7>/tmp/ptpu-ntp-ports.lock && flock 7 ||
+		{ echo "run-guest: cannot lock /tmp/ptpu-ntp-ports.lock" >&2; return 1; }
+	while ! ports_are free $port; do
 		port=$((port + 10))
 		[ $port -lt 11300 ] || { echo "run-guest: no 6 free UDP ports in a row for the NTP servers" >&2; return 1; }
 	done
 	ntp_dir=$(mktemp -d /tmp/ptpu-ntp.XXXXXX) || return 1
-	timeout -k 5 $((timeout + 60)) "$top/selftests/vm/chronyd-serve.sh" "$ntp_dir" $port >>"$log" 2>&1 &
+	timeout -k 5 $((timeout + 60)) "$top/selftests/vm/chronyd-serve.sh" "$ntp_dir" $port >>"$log" 2>&1 7>&- &
 	ntp_pids=$!
-	timeout -k 5 $((timeout + 60)) python3 "$top/selftests/vm/ntp_liar.py" \
-		--port $((port + 1)) --offset 1.0 --parent $$ >>"$log" 2>&1 &
-	ntp_pids="$ntp_pids $!"
+	ntp_fault_server --port $((port + 1)) --offset 1.0
 	# The fault checks' servers (fault-tests.sh): leap indicator 3,
 	# stratum 0 (kiss-o'-death), an honest one that goes silent 20 s after
 	# its first reply, and an honest one (a second voice against a wrong RTC).
@@ -112,6 +122,17 @@ ntp_start() {
 	ntp_fault_server --port $((port + 3)) --offset 1.0 --stratum 0 --refid XXXX
 	ntp_fault_server --port $((port + 4)) --offset 0 --silent-after 20
 	ntp_fault_server --port $((port + 5)) --offset 0
+	# Bound, all six, before the next run may choose.
+	for i in $(seq 100); do
+		ports_are bound $port && break
+		sleep 0.1
+	done
+	flock -u 7
+	exec 7>&-
+	for p in 0 1 2 3 4 5; do
+		! udp_free $((port + p)) ||
+			echo "run-guest: nothing listens on 127.0.0.1:$((port + p)) (see $log)" >&2
+	done
 	for i in $(seq 20); do
 		if "$top/build/userspace/phc-steer" ntp-probe -t 1 "127.0.0.1:$port" >>"$log" 2>&1; then
 			answered=1
