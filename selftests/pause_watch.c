@@ -26,6 +26,7 @@
  * the read uncertainty) of the host. Exit 0 when it is, 1 otherwise.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,8 +196,9 @@ int main(int argc, char **argv)
 	 * knows the pause is long can say so.
 	 */
 	long long min_gap = (argc > 3 ? atoll(argv[3]) : 1) * 1000000000LL;
-	long long d0, k_prev, k, k_rt, k_u, resumed = 0, jump = 0, gap = 0, declared = 0;
+	long long d0, k_prev, k, k_rt, k_u, resumed = 0, jump = 0, gap = 0;
 	long long start, now, prev, host, host_resumed = 0, host_declared = 0;
+	bool declared = false;
 	enum phc_method mk = PHC_PRECISE, mu = PHC_PRECISE;
 	long long diffs[200], bound, step, u, worst_u = 0;
 	int fk, fu, i, bad = 0;
@@ -247,7 +249,7 @@ int main(int argc, char **argv)
 		}
 		k_prev = k;
 		if (dev_ll("disruption_count") != d0) {
-			declared = raw_now();
+			declared = true;
 			host_declared = host;
 			break;
 		}
