@@ -68,8 +68,44 @@ l2_args=(-enable-kvm -cpu host -m "${ptpu_l2_mem:-512}" -smp 2
 qemu-system-x86_64 "${l2_args[@]}" &
 l2=$!
 
+# After a restore (saverestore), L2 must say something within
+# $silence_limit s: the check that asked for it prints when its watchers
+# are done, and they give up 300 s after the request. A restored L2 that
+# says nothing (seen under emulated SVM on a loaded machine: the restore
+# completed, then not a line more) is described and stopped here, rather
+# than left to the run's timeout.
+silence_limit=${ptpu_l2_silence_limit:-300}
+restored_at=''
+l2_output_size() { cat "$R/tap.txt" "$R/l2-console.log" 2>/dev/null | wc -c; }
+l2_silent() {
+	local q="python3 $here/qmp.py $qmp"
+	echo "L1: $(date +%s.%N) L2 silent for ${silence_limit} s after its restore: the emulator hazard; what L1 sees of it:"
+	$q query-status 2>&1 | sed 's/^/L1 qmp: /'
+	# Twice, a second apart: a vCPU whose RIP and TSC stand still is stuck.
+	for _ in 1 2; do
+		$q 'human-monitor-command:{"command-line": "info registers -a"}' 2>&1 |
+			grep -oE 'CPU#[0-9]+|RIP=[0-9a-f]+|RFL=[0-9a-f]+|HLT=[0-9]' | tr '\n' ' ' |
+			sed 's/^/L1 vCPUs: /'
+		echo
+		sleep 1
+	done
+	dmesg | tail -n 20 | sed 's/^/L1 dmesg: /'
+	echo "L1: stopping L2"
+	$q quit >/dev/null 2>&1
+	sleep 2
+	kill "$l2" 2>/dev/null
+}
+
 served=0
 while kill -0 $l2 2>/dev/null; do
+	if [ -n "$restored_at" ]; then
+		if [ "$(l2_output_size)" != "$restored_size" ]; then
+			restored_at=''
+		elif [ $(($(date +%s) - restored_at)) -ge "$silence_limit" ]; then
+			l2_silent
+			restored_at=''
+		fi
+	fi
 	# Only whole lines: the serial port writes byte by byte, and a line is
 	# complete once its CR has arrived.
 	grep $'^# @@ptpu-request .*\r$' "$R/tap.txt" >/run/requests 2>/dev/null
