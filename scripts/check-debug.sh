@@ -97,15 +97,16 @@ collect() {
 	[ ! -s "$G/$name/tap.txt" ] || findings "$G/$name/tap.txt" "$name"
 }
 
-# The suites: full in both kinds, and the long stress run.
-runs=${CHECK_DEBUG_RUNS:-tcg:full nested:full tcg:stress}
+# The suites: full in both kinds (nested full's restore from a file is a
+# run of its own, nested:saverestore), and the long stress run.
+runs=${CHECK_DEBUG_RUNS:-tcg:full nested:full nested:saverestore tcg:stress}
 say "guest runs on $krel: $runs (timeouts ${slow}x make check's)"
 names=()
 for r in $runs; do
 	kind=${r%%:*} suite=${r#*:}
 	case $kind in
 	tcg) tmo=$((900 * slow)) ;;
-	*) tmo=$((1200 * slow)) ;;
+	*) [ "$suite" = saverestore ] && tmo=$((400 * slow)) || tmo=$((1200 * slow)) ;;
 	esac
 	name=$kind-$suite-debug
 	names+=("$name")

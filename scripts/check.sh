@@ -65,10 +65,16 @@ case " $only " in *" guests "*)
 	# The fault checks (fault-tests.sh) add about 4 min to TCG, 2 to nested.
 	guest "tcg-$k" --kernel "$k" --kind tcg --suite full --timeout 1200
 	guest "kvm-$k" --kernel "$k" --kind nested --suite full --timeout 1500
+	guest "kvm-saverestore-$k" --kernel "$k" --kind nested --suite saverestore --timeout 600
 	guest "kvm-tsc-$k" --kernel "$k" --kind nested --suite tsc --l2-clocksource tsc --timeout 900
+	# The nested host (L1) stays on the first kernel, Debian 12's own: it
+	# is scaffolding, not what is tested, and 6.12's KVM under QEMU's
+	# emulated SVM panicked once in CI (apic_has_pending_timer) where
+	# 6.1's never has. The module is tested in L2, on the other kernel.
 	for k in "${kernels[@]:1}"; do
 		guest "tcg-$k-smoke" --kernel "$k" --kind tcg --suite smoke --timeout 600
-		guest "kvm-$k-smoke" --kernel "$k" --kind nested --suite smoke --timeout 900
+		guest "kvm-$k-smoke" --kernel "${kernels[0]}" --kind nested --suite smoke --timeout 900 \
+			--test-vmlinuz "/boot/vmlinuz-$k" --test-initrd "build/vm/initramfs-$k.cpio.gz"
 	done
 	;;
 esac
