@@ -39,11 +39,12 @@ if sr_qmp 'migrate:{"uri": "exec:cat > '"$sr_state"'"}' >/dev/null && sr_migrate
 	if sr_migrated; then
 		sr_qmp cont >/dev/null
 		echo "L1: $(date +%s.%N) restored L2 in a new QEMU (pid $l2) and continued it"
-		# l1-nested.sh's loop now waits for L2 to say something.
-		restored_at=$(date +%s) restored_size=$(l2_output_size)
 	else
 		echo "L1: $(date +%s.%N) restoring L2 failed: $(sr_qmp query-migrate)"
 	fi
+	# l1-nested.sh's loop now waits for L2 to say something (a failed
+	# restore leaves it silent too).
+	restored_at=$(date +%s) restored_size=$(l2_output_size)
 	rm -f "$sr_state"
 else
 	echo "L1: $(date +%s.%N) saving L2 failed: $(sr_qmp query-migrate); continuing it"
