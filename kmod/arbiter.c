@@ -100,8 +100,37 @@ static u32 q32_to_ppb_up(s64 q)
 	return ptpu_u32_sat((u64)ptpu_mul_div_s64((s64)a, PTPU_PPB, 1LL << 32) + 1);
 }
 
-/* num * 2^32 / den for den > 0, saturated, without 128-bit division. */
-static s64 ptpu_div128_q32(__int128_t num, __int128_t den)
+/*
+ * A line is fitted with its slope in 2^-56 units, the published models
+ * carry it in 2^-32 (0.23 ppb). The fit's offset is taken at the newest
+ * sample, about half a history (8 s for kvm) ahead of the centroid the line
+ * goes through: a slope rounded to 2^-32 there put the kvm source's line
+ * 2 to 3 ns off at the newest sample, the same way for as long as the
+ * frequency stayed (seen in make bench as the unified clock 3 ns behind
+ * ptp_kvm, and in a simulation at 10 ppm). The models are evaluated over
+ * one poll, where 2^-32 is worth a tenth of a ns.
+ */
+#define PTPU_FIT_SHIFT	24	/* 2^-56 units = 2^-32 units << 24 */
+
+/* A 2^-56 slope in 2^-32 units, rounded to nearest. */
+static s64 fit_to_q32(s64 f)
+{
+	return (f + (1LL << (PTPU_FIT_SHIFT - 1))) >> PTPU_FIT_SHIFT;
+}
+
+/* v / n for n > 0, rounded to nearest (div64_s64 truncates toward 0). */
+static s64 ptpu_div_round(s64 v, s64 n)
+{
+	s64 q = div64_s64(v, n), rem = v - q * n;
+
+	/* |rem| < n, and q moves toward the rounded side only if |q| < |v|. */
+	if (2 * ptpu_abs64(rem) >= (u64)n)
+		q += v < 0 ? -1 : 1;
+	return q;
+}
+
+/* num * 2^56 / den for den > 0, saturated, without 128-bit division. */
+static s64 ptpu_div128_fit(__int128_t num, __int128_t den)
 {
 	/* Dropping low bits of both keeps the ratio to 2^-60 relative. */
 	while (den >= ((__int128_t)1 << 62)) {
@@ -112,7 +141,7 @@ static s64 ptpu_div128_q32(__int128_t num, __int128_t den)
 		return S64_MAX;
 	if (num < S64_MIN)
 		return S64_MIN;
-	return ptpu_mul_div_s64((s64)num, 1LL << 32, (s64)den);
+	return ptpu_mul_div_s64((s64)num, 1LL << (32 + PTPU_FIT_SHIFT), (s64)den);
 }
 
 static u64 ptpu_isqrt64(u64 v)
@@ -224,9 +253,10 @@ struct ptpu_sums {
 };
 
 /*
- * The line of slope @freq through the centroid of the history: *a receives
- * its offset at the newest sample (relative to that sample), the return
- * value is the RMS of the residuals over @dof degrees of freedom.
+ * The line of slope @freq (2^-56 units) through the centroid of the
+ * history: *a receives its offset at the newest sample (relative to that
+ * sample), the return value is the RMS of the residuals over @dof degrees
+ * of freedom.
  */
 static u64 fit_line(const struct ptpu_source *s, const struct ptpu_sums *m,
 		    s64 freq, u32 dof, s64 *a)
@@ -237,13 +267,14 @@ static u64 fit_line(const struct ptpu_source *s, const struct ptpu_sums *m,
 	s64 x, y;
 	u32 i;
 
-	*a = div64_s64(ptpu_clamp128(m->sy - ((m->sx * freq) >> 32)), m->n);
+	*a = ptpu_div_round(ptpu_clamp128(m->sy - ((m->sx * freq) >> (32 + PTPU_FIT_SHIFT))),
+			    m->n);
 	if (!dof)
 		return 0;
 	for (i = 0; i < m->n; i++) {
 		x = ptpu_sub_sat(s->hist[i].raw, last->raw);
 		y = ptpu_sub_sat(s->hist[i].off, last->off);
-		r = (__int128_t)y - *a - (((__int128_t)x * freq) >> 32);
+		r = (__int128_t)y - *a - (((__int128_t)x * freq) >> (32 + PTPU_FIT_SHIFT));
 		/* 2^59 squared, 16 times, still fits in 128 bits. */
 		if (r > ((__int128_t)1 << 59) || r < -((__int128_t)1 << 59))
 			r = (__int128_t)1 << 59;
@@ -264,7 +295,7 @@ static void src_fit(struct ptpu_arbiter *arb, struct ptpu_source *s)
 	const struct ptpu_hist *last = &s->hist[s->count - 1];
 	struct ptpu_sums m = { .n = s->count };
 	__int128_t den;
-	s64 freq, a, lfreq, la, x, y, lim = ppb_to_q32(PTPU_FREQ_MAX_PPB);
+	s64 lim = ppb_to_q32(PTPU_FREQ_MAX_PPB), freq, a, lfreq, la, x, y;
 	u64 uf, luf, jit, ljit, b;
 	u32 i;
 
@@ -279,13 +310,16 @@ static void src_fit(struct ptpu_arbiter *arb, struct ptpu_source *s)
 	}
 	m.span = ptpu_abs64(ptpu_sub_sat(s->hist[0].raw, last->raw));
 
-	freq = ptpu_clamp(s->has_prior ? s->freq_prior : arb->base_freq, lim);
+	/* Slopes in 2^-56 units, limits applied before the scaling. */
+	freq = s->has_prior ? s->freq_prior :
+	       ptpu_clamp(arb->base_freq, lim) * (1LL << PTPU_FIT_SHIFT);
+	lim *= 1LL << PTPU_FIT_SHIFT;
 	uf = s->has_prior ? s->prior_uf : arb->cfg.max_drift_ppb;
 	jit = fit_line(s, &m, freq, m.n - 1, &a);
 
 	den = m.sxx * m.n - m.sx * m.sx;
 	if (m.n >= 2 && m.span >= PTPU_FREQ_MIN_SPAN_NS && den > 0) {
-		lfreq = ptpu_clamp(ptpu_div128_q32(m.sxy * m.n - m.sx * m.sy, den), lim);
+		lfreq = ptpu_clamp(ptpu_div128_fit(m.sxy * m.n - m.sx * m.sy, den), lim);
 		ljit = fit_line(s, &m, lfreq, m.n - 2, &la);
 		/*
 		 * With every sample within E of a straight line, the slope is
@@ -323,7 +357,8 @@ static void src_fit(struct ptpu_arbiter *arb, struct ptpu_source *s)
 	s->score_base = ptpu_bsum(b, s->jitter);
 	s->est.raw0 = last->raw;
 	s->est.ref0 = ptpu_add_sat(ptpu_add_sat(last->raw, last->off), a);
-	s->est.freq = freq;
+	s->est.freq = fit_to_q32(freq);
+	s->est.frac0 = 0;
 	s->est.bound0 = ptpu_bsum(b, ptpu_umax(s->jitter, ptpu_abs64(a)));
 	s->est.flags = 0;
 	s->uf = uf;
@@ -1027,11 +1062,14 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 {
 	const struct ptpu_model *old = &arb->model;
 	s64 now = arb->now, mnow = ptpu_model_time(old, now), r;
-	struct ptpu_model m = { .raw0 = now, .ref0 = mnow };
+	struct ptpu_model m = { .raw0 = old->raw0, .ref0 = old->ref0,
+				.freq = old->freq, .frac0 = old->frac0 };
 	bool step = arb->force_step;
 	struct ptpu_source *s;
 	u32 i;
 
+	/* Continuous with the old line to a fraction of a ns. */
+	ptpu_model_anchor(&m, now);
 	arb->force_step = false;
 	if (arb->selected < 0) {
 		/* Free-run: keep the source's frequency, not the correction. */
@@ -1046,6 +1084,7 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		 */
 		if (step) {
 			m.ref0 = ptpu_add_sat(mnow, arb->step_hint);
+			m.frac0 = 0;
 			m.bound0 = ptpu_bsum(m.bound0, arb->step_tol);
 			arb->taught_by = -1;
 		}
@@ -1062,6 +1101,7 @@ static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 			step = true;
 		if (step) {
 			m.ref0 = s->cur_est;
+			m.frac0 = 0;
 			r = 0;
 		}
 		if (!step && hold_model(arb, s, r))
@@ -1163,9 +1203,9 @@ int ptpu_arbiter_init(struct ptpu_arbiter *arb,
 	memset(arb, 0, sizeof(*arb));
 	arb->cfg = *cfg;
 	arb->now = now_raw;
-	arb->model.raw0 = now_raw;
-	arb->model.ref0 = ptpu_model_time(seed, now_raw);
-	arb->model.freq = seed->freq;
+	arb->model = *seed;
+	ptpu_model_anchor(&arb->model, now_raw);
+	arb->model.flags = 0;
 	arb->model.bound0 = ptpu_model_bound(seed, now_raw);
 	arb->model.drift_ppb = seed->drift_ppb > cfg->max_drift_ppb ?
 			       seed->drift_ppb : cfg->max_drift_ppb;

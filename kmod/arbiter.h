@@ -119,13 +119,17 @@ struct ptpu_sample {
  * @raw0: anchor, raw ns
  * @ref0: UTC ns at @raw0
  * @freq: fractional frequency against raw, in 2^-32 units
- *	(T(raw) = ref0 + d + d * freq / 2^32, d = raw - raw0)
+ *	(T(raw) = ref0 + d + (d * freq + frac0) / 2^32, d = raw - raw0)
  * @bound0: error bound at @raw0, ns (<= PTPU_BOUND_MAX)
  * @drift_ppb: growth of the bound per ns of |d|, in ppb
  * @flags: PTPU_MODEL_*
+ * @frac0: the fraction of a ns beyond @ref0 at @raw0, in 2^-32 ns
  *
  * Readers evaluate it with ptpu_model_time() and ptpu_model_bound(); the
- * module copies it under a seqcount.
+ * module copies it under a seqcount. The output is re-anchored at every
+ * arbiter call (ptpu_model_anchor()): without @frac0, each re-anchoring
+ * dropped up to a ns, and the output ran 1 to 2 ns behind its source for
+ * as long as the correction took to make that up.
  */
 struct ptpu_model {
 	s64 raw0;
@@ -134,6 +138,7 @@ struct ptpu_model {
 	u64 bound0;
 	u32 drift_ppb;
 	u32 flags;
+	u32 frac0;
 };
 
 /**
@@ -150,13 +155,39 @@ struct ptpu_model {
 static inline s64 ptpu_model_time(const struct ptpu_model *m, s64 raw)
 {
 	__int128_t d = (__int128_t)raw - m->raw0;
-	__int128_t t = (__int128_t)m->ref0 + d + ((d * m->freq) >> 32);
+	__int128_t t = (__int128_t)m->ref0 + d + ((d * m->freq + m->frac0) >> 32);
 
 	if (t > S64_MAX)
 		return S64_MAX;
 	if (t < S64_MIN)
 		return S64_MIN;
 	return (s64)t;
+}
+
+/**
+ * ptpu_model_anchor() - move a model's anchor, keeping its line exactly
+ * @m:		the model, changed in place
+ * @raw:	the new anchor, raw ns
+ *
+ * ptpu_model_time() is unchanged at every raw time (but where the result
+ * saturates); the bound is not touched: it is the caller's to set.
+ */
+static inline void ptpu_model_anchor(struct ptpu_model *m, s64 raw)
+{
+	__int128_t d = (__int128_t)raw - m->raw0;
+	/* UTC at raw in 2^-32 ns: at most 2^66 * 2^32, well inside 2^127. */
+	__int128_t t = ((__int128_t)m->ref0 + d) * ((__int128_t)1 << 32) +
+		       d * m->freq + m->frac0;
+	__int128_t ns = t >> 32;
+
+	m->raw0 = raw;
+	if (ns > S64_MAX || ns < S64_MIN) {
+		m->ref0 = ns > S64_MAX ? S64_MAX : S64_MIN;
+		m->frac0 = 0;
+		return;
+	}
+	m->ref0 = (s64)ns;
+	m->frac0 = (u32)(t - ns * ((__int128_t)1 << 32));
 }
 
 /**
@@ -267,7 +298,7 @@ struct ptpu_source {
 	u64 score_base;		/* selection score without age growth */
 	u64 interval;		/* mean sample spacing */
 	u64 uf;			/* frequency uncertainty of the fit, ppb */
-	s64 freq_prior;		/* last fitted frequency, kept over resets */
+	s64 freq_prior;		/* last fitted frequency (2^-56), kept over resets */
 	u64 prior_uf;		/* its uncertainty, ppb */
 	bool has_prior;
 
