@@ -123,7 +123,7 @@ static s64 ptpu_div_round(s64 v, s64 n)
 {
 	s64 q = div64_s64(v, n), rem = v - q * n;
 
-	/* |rem| < n, and q moves toward the rounded side only if |q| < |v|. */
+	/* Neither 2 * |rem| < 2n nor q +- 1 (|q| <= |v| / 2 for n >= 2) overflows. */
 	if (2 * ptpu_abs64(rem) >= (u64)n)
 		q += v < 0 ? -1 : 1;
 	return q;
