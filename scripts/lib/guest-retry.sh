@@ -10,17 +10,29 @@
 #   and stops it after 300 s of silence;
 # - L1's own KVM panics (seen once, in CI: L1 on 6.12,
 #   apic_has_pending_timer).
-# abrupt_stop OUT: true when the guest run in OUT ended one of those ways,
-# and only then: a run whose L2 console shows a kernel complaint, or whose
-# L1 console names the module, is never retried.
-abrupt_stop() {
-	[ -f "$1/l1.log" ] || return 1
-	! kernel_complaint "$1/l2-console.log" || return 1
-	if grep -q 'L2 stopped before its tests finished' "$1/l1.log"; then
-		return 0
+#
+# stop_kind OUT: when the guest run in OUT ended one of those ways, says
+# which, in words; otherwise prints nothing and fails. A run whose L2
+# console shows a kernel complaint, or whose L1 console names the module,
+# never counts.
+stop_kind() {
+	[ -f "$1/l1.log" ] && ! kernel_complaint "$1/l2-console.log" || return 1
+	if grep -q 'silent for .* after its restore' "$1/l1.log"; then
+		echo "L2 restored from a file never ran again (emulator)"
+	elif grep -q 'L2 stopped before its tests finished' "$1/l1.log"; then
+		echo "L2 stopped dead without a word (emulator)"
+	elif grep -q 'Kernel panic' "$1/console.log" 2>/dev/null &&
+		! grep -q 'ptp_unified' "$1/console.log"; then
+		echo "L1's own kernel panicked: $(grep -m1 -oE 'RIP: [^ ]+ [^ ]+' "$1/console.log")"
+	else
+		return 1
 	fi
-	grep -q 'Kernel panic' "$1/console.log" 2>/dev/null &&
-		! grep -q 'ptp_unified' "$1/console.log"
+}
+
+# abrupt_stop OUT: true when the guest run in OUT ended one of those ways,
+# and only then (such a run is tried once more).
+abrupt_stop() {
+	stop_kind "$1" >/dev/null
 }
 
 # kernel_complaint CONSOLE: true when a guest console log shows a kernel
@@ -33,29 +45,18 @@ kernel_complaint() {
 		grep -q '\[ptp_unified\]' "$1" 2>/dev/null
 }
 
-# stop_kind OUT: which of abrupt_stop's ways, in words.
-stop_kind() {
-	if grep -q 'silent for .* after its restore' "$1/l1.log"; then
-		echo "L2 restored from a file never ran again (emulator)"
-	elif grep -q 'L2 stopped before its tests finished' "$1/l1.log"; then
-		echo "L2 stopped dead without a word (emulator)"
-	else
-		echo "L1's own kernel panicked: $(grep -m1 -oE 'RIP: [^ ]+ [^ ]+' "$1/console.log")"
-	fi
-}
-
 # run_guest_retrying OUT LOG ARGS...: selftests/vm/run-guest.sh --out OUT
 # ARGS, its output in LOG; a run that stopped dead (abrupt_stop) is kept in
 # OUT.stopped and tried once more, and LOG.note says so. The run's status.
 run_guest_retrying() {
-	local out=$1 log=$2 try rc
+	local out=$1 log=$2 try rc kind
 	shift 2
 	rm -f "$log.note"
 	for try in 1 2; do
 		selftests/vm/run-guest.sh --out "$out" "$@" >"$log" 2>&1
 		rc=$?
-		if [ $rc != 0 ] && [ $try = 1 ] && abrupt_stop "$out"; then
-			echo "$(stop_kind "$out") after $(grep -cE '^(ok|not ok) ' "$out/tap.txt" 2>/dev/null) checks, tried once more (first run: $out.stopped)" >"$log.note"
+		if [ $rc != 0 ] && [ $try = 1 ] && kind=$(stop_kind "$out"); then
+			echo "$kind after $(grep -cE '^(ok|not ok) ' "$out/tap.txt" 2>/dev/null) checks, tried once more (first run: $out.stopped)" >"$log.note"
 			rm -rf "$out.stopped"
 			cp -r "$out" "$out.stopped"
 			continue
