@@ -33,14 +33,17 @@ if [ ! -c /dev/kvm ]; then
 	exit 1
 fi
 
+# l2_qmp COMMAND...: QMP commands to L2's QEMU (selftests/vm/qmp.py).
+l2_qmp() { python3 "$here/qmp.py" "$qmp" "$@"; }
+
 serve() {
 	local verb=$1 arg=${2:-}
 	case $verb in
 	pause)
-		python3 "$here/qmp.py" "$qmp" stop >/dev/null
+		l2_qmp stop >/dev/null
 		echo "L1: $(date +%s.%N) paused L2 for $arg s"
 		sleep "$arg"
-		python3 "$here/qmp.py" "$qmp" cont >/dev/null
+		l2_qmp cont >/dev/null
 		echo "L1: $(date +%s.%N) resumed L2"
 		;;
 	clocksource)
@@ -76,14 +79,14 @@ l2=$!
 # than left to the run's timeout.
 silence_limit=${ptpu_l2_silence_limit:-300}
 restored_at=''
-l2_output_size() { cat "$R/tap.txt" "$R/l2-console.log" 2>/dev/null | wc -c; }
+# The sizes of L2's two serial files: they change when L2 says anything.
+l2_output_size() { stat -c %s "$R/tap.txt" "$R/l2-console.log" 2>/dev/null | tr '\n' ' '; }
 l2_silent() {
-	local q="python3 $here/qmp.py $qmp"
 	echo "L1: $(date +%s.%N) L2 silent for ${silence_limit} s after its restore: the emulator hazard; what L1 sees of it:"
-	$q query-status 2>&1 | sed 's/^/L1 qmp: /'
+	l2_qmp query-status 2>&1 | sed 's/^/L1 qmp: /'
 	# Twice, a second apart: a vCPU whose RIP and TSC stand still is stuck.
 	for _ in 1 2; do
-		$q 'human-monitor-command:{"command-line": "info registers -a"}' 2>&1 |
+		l2_qmp 'human-monitor-command:{"command-line": "info registers -a"}' 2>&1 |
 			grep -oE 'CPU#[0-9]+|RIP=[0-9a-f]+|RFL=[0-9a-f]+|HLT=[0-9]' | tr '\n' ' ' |
 			sed 's/^/L1 vCPUs: /'
 		echo
@@ -91,7 +94,7 @@ l2_silent() {
 	done
 	dmesg | tail -n 20 | sed 's/^/L1 dmesg: /'
 	echo "L1: stopping L2"
-	$q quit >/dev/null 2>&1
+	l2_qmp quit >/dev/null 2>&1
 	sleep 2
 	kill "$l2" 2>/dev/null
 }
