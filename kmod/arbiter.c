@@ -1061,15 +1061,16 @@ static void steer_follow(struct ptpu_arbiter *arb, const struct ptpu_source *s,
 static void steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 {
 	const struct ptpu_model *old = &arb->model;
-	s64 now = arb->now, mnow = ptpu_model_time(old, now), r;
+	s64 now = arb->now, mnow, r;
 	struct ptpu_model m = { .raw0 = old->raw0, .ref0 = old->ref0,
 				.freq = old->freq, .frac0 = old->frac0 };
 	bool step = arb->force_step;
 	struct ptpu_source *s;
 	u32 i;
 
-	/* Continuous with the old line to a fraction of a ns. */
+	/* Continuous with the old line to a fraction of a ns; mnow is its time now. */
 	ptpu_model_anchor(&m, now);
+	mnow = m.ref0;
 	arb->force_step = false;
 	if (arb->selected < 0) {
 		/* Free-run: keep the source's frequency, not the correction. */
