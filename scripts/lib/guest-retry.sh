@@ -9,12 +9,17 @@
 # - a restored L2 (saverestore) never runs again: l1-nested.sh describes it
 #   and stops it after 300 s of silence;
 # - L1's own KVM panics (seen once, in CI: L1 on 6.12,
-#   apic_has_pending_timer).
+#   apic_has_pending_timer);
+# - L1 itself stops dead: its QEMU (-no-reboot) exits 0 as on a triple
+#   fault, L1's console silent and l1-nested.sh cut off mid-run (seen once,
+#   just after L1 switched its clocksource to hpet for kvm_failover).
 #
-# stop_kind OUT: when the guest run in OUT ended one of those ways, says
-# which, in words; otherwise prints nothing and fails. A run whose L2
-# console shows a kernel complaint, or whose L1 console names the module,
-# never counts.
+# stop_kind OUT [LOG]: when the guest run in OUT (run-guest.sh's output in
+# LOG) ended one of those ways, says which, in words; otherwise prints
+# nothing and fails. A run whose L2 console shows a kernel complaint, or
+# whose L1 console names the module, never counts. Without LOG, L1
+# stopping dead is not told from a run killed at its timeout, and does
+# not count.
 stop_kind() {
 	[ -f "$1/l1.log" ] && ! kernel_complaint "$1/l2-console.log" || return 1
 	if grep -q 'silent for .* after its restore' "$1/l1.log"; then
@@ -24,6 +29,9 @@ stop_kind() {
 	elif grep -q 'Kernel panic' "$1/console.log" 2>/dev/null &&
 		! grep -q 'ptp_unified' "$1/console.log"; then
 		echo "L1's own kernel panicked: $(grep -m1 -oE 'RIP: [^ ]+ [^ ]+' "$1/console.log")"
+	elif [ -n "${2:-}" ] && grep -q 'ended without finishing its tests (qemu exit 0)' "$2" &&
+		! grep -q '^L1: L2 exited' "$1/l1.log" && ! kernel_complaint "$1/console.log"; then
+		echo "L1 stopped dead without a word (emulator) after: $(grep '^L1: ' "$1/l1.log" | tail -n 1)"
 	else
 		return 1
 	fi
@@ -55,7 +63,7 @@ run_guest_retrying() {
 	for try in 1 2; do
 		selftests/vm/run-guest.sh --out "$out" "$@" >"$log" 2>&1
 		rc=$?
-		if [ $rc != 0 ] && [ $try = 1 ] && kind=$(stop_kind "$out"); then
+		if [ $rc != 0 ] && [ $try = 1 ] && kind=$(stop_kind "$out" "$log"); then
 			echo "$kind after $(grep -cE '^(ok|not ok) ' "$out/tap.txt" 2>/dev/null) checks, tried once more (first run: $out.stopped)" >"$log.note"
 			rm -rf "$out.stopped"
 			cp -r "$out" "$out.stopped"
