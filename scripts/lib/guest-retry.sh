@@ -12,7 +12,9 @@
 #   apic_has_pending_timer);
 # - L1 itself stops dead: its QEMU (-no-reboot) exits 0 as on a triple
 #   fault, L1's console silent and l1-nested.sh cut off mid-run (seen once,
-#   just after L1 switched its clocksource to hpet for kvm_failover).
+#   just after L1 switched its clocksource to hpet for kvm_failover);
+# - L1 never boots: not a byte on its console until the run's timeout
+#   (seen once, in the same make check, on the run after that).
 #
 # stop_kind OUT [LOG]: when the guest run in OUT (run-guest.sh's output in
 # LOG) ended one of those ways, says which, in words; otherwise prints
@@ -21,7 +23,13 @@
 # stopping dead is not told from a run killed at its timeout, and does
 # not count.
 stop_kind() {
-	[ -f "$1/l1.log" ] && ! kernel_complaint "$1/l2-console.log" || return 1
+	if [ ! -f "$1/l1.log" ]; then
+		[ -n "${2:-}" ] && grep -q '^run-guest: nested guest (' "$2" &&
+			[ ! -s "$1/console.log" ] && [ ! -s "$1/tap.txt" ] || return 1
+		echo "L1 never booted (emulator): not a byte on its console"
+		return 0
+	fi
+	! kernel_complaint "$1/l2-console.log" || return 1
 	if grep -q 'silent for .* after its restore' "$1/l1.log"; then
 		echo "L2 restored from a file never ran again (emulator)"
 	elif grep -q 'L2 stopped before its tests finished' "$1/l1.log"; then
