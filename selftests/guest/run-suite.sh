@@ -4,7 +4,7 @@
 # Runs inside a test guest (busybox). Prints TAP on stdout: one line per
 # check, the output of each check as "# " diagnostics.
 #
-# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore
+# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|untrusted
 #                     tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
@@ -16,6 +16,7 @@ failed=0
 . /opt/ptpu/steer-tests.sh
 . /opt/ptpu/stress-tests.sh
 . /opt/ptpu/fault-tests.sh
+. /opt/ptpu/trust-tests.sh
 # The debug kernel's checkers (make check-debug): sets debug=1 there.
 debug=
 # What dmesg_clean fails on: also the reports of KASAN, UBSAN, debugobjects,
@@ -489,6 +490,12 @@ esac
 if [ "$suite" = saverestore ]; then
 	check kvm_selected t_kvm_selected
 	check fault_saverestore_steer t_fault_vmstop saverestore 20
+# Lying NTP servers beside kvm (trust-tests.sh): nested only, its own
+# suite, not yet in make check (they pass with issue 15's trust rules).
+elif [ "$suite" = untrusted ]; then
+	check kvm_selected t_kvm_selected
+	check liar_beside_kvm t_liar_beside_kvm
+	check liar_plus_honest t_liar_plus_honest
 elif [ "$kind" = nested ]; then
 	check ptp_kvm_side_by_side t_kvm_pair
 	check kvm_selected t_kvm_selected

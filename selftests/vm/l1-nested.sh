@@ -15,6 +15,10 @@
 #                          QEMU, wait, restore it in a new QEMU (-incoming)
 #                          and continue it: l1-saverestore.sh
 # L1 logs each request it served, with its own CLOCK_REALTIME, to l1.log.
+#
+# Suite untrusted (selftests/guest/trust-tests.sh) also gets NTP servers on
+# L1's loopback, which L2 reaches as 10.0.2.2 through a slirp NIC: chronyd
+# serving L1's clock (the truth) and ntp_liar.py serving it 1 s ahead.
 set -u
 R=$ptpu_results
 K=$ptpu_kernel
@@ -32,6 +36,28 @@ if [ ! -c /dev/kvm ]; then
 	echo "L1: no /dev/kvm (kvm_amd did not load)"
 	exit 1
 fi
+
+# NTP on L1's loopback for the suites that need it; their ports go to L2's
+# command line (ptpu_ntp_port, ptpu_liar_port).
+l2_net=()
+ntp_pids=
+case $ptpu_suite in
+untrusted)
+	ntp_port=11123 liar_port=11124
+	ip link set lo up
+	"$here/chronyd-serve.sh" /run/l1-ntp $ntp_port >"$R/l1-ntp.log" 2>&1 &
+	ntp_pids=$!
+	python3 "$here/ntp_liar.py" --port $liar_port --offset 1.0 --parent $$ >>"$R/l1-ntp.log" 2>&1 &
+	ntp_pids="$ntp_pids $!"
+	for _ in $(seq 100); do
+		[ "$(ss -Hlun "( sport = :$ntp_port or sport = :$liar_port )" | wc -l)" = 2 ] && break
+		sleep 0.1
+	done
+	echo "L1: NTP on 127.0.0.1:$ntp_port (chronyd, L1's clock) and :$liar_port (ntp_liar.py, +1 s): $(ss -Hlun "( sport = :$ntp_port or sport = :$liar_port )" | wc -l) of 2 listening"
+	append="$append ptpu_ntp_port=$ntp_port ptpu_liar_port=$liar_port"
+	l2_net=(-netdev "user,id=n0" -device "virtio-net-pci,netdev=n0")
+	;;
+esac
 
 # l2_qmp COMMAND...: QMP commands to L2's QEMU (selftests/vm/qmp.py).
 l2_qmp() { python3 "$here/qmp.py" "$qmp" "$@"; }
@@ -67,7 +93,8 @@ l2_args=(-enable-kvm -cpu host -m "${ptpu_l2_mem:-512}" -smp 2
 	-kernel "${ptpu_l2_vmlinuz:-/boot/vmlinuz-$K}" -initrd "$ptpu_initrd" -append "$append"
 	-qmp "unix:$qmp,server=on,wait=off"
 	-chardev "file,id=con,path=$R/l2-console.log,append=on" -serial chardev:con
-	-chardev "file,id=tap,path=$R/tap.txt,append=on" -serial chardev:tap)
+	-chardev "file,id=tap,path=$R/tap.txt,append=on" -serial chardev:tap
+	"${l2_net[@]}")
 qemu-system-x86_64 "${l2_args[@]}" &
 l2=$!
 
@@ -124,6 +151,7 @@ while kill -0 $l2 2>/dev/null; do
 done
 wait $l2
 echo "L1: L2 exited with $?"
+for p in $ntp_pids; do kill "$p" 2>/dev/null; done
 if ! grep -q '^# ptpu: guest done' "$R/tap.txt"; then
 	# QEMU with -no-reboot exits quietly on a guest triple fault: say so,
 	# with what L1's KVM logged about it.

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Watch the unified clock while lying NTP servers feed it (issue 15; the
+ * nested guest checks liar_beside_kvm and liar_plus_honest): every 100 ms,
+ * one netlink status-get (the clock's time and bound at one raw instant,
+ * from one snapshot under the module's lock) against the truth, ptp_kvm's
+ * PTP_SYS_OFFSET_PRECISE (the host's time at its own raw instant, moved to
+ * the status's raw instant), and a dump of the sources. At EVERY read:
+ *  - |unified - truth| <= bound (plus the read's uncertainty: the raw
+ *    distance between the two reads times 100 ppm, a generous rate error);
+ *  - kvm is selected, and the bound is under MAX_BOUND;
+ *  - no disruption or step is counted beyond those at the start;
+ *  - every liar is flagged (falseticker) and not selected. A liar is an
+ *    external source whose estimate is further than LIAR_OFF from the
+ *    truth (the servers under test lie by a second; an honest one over the
+ *    emulated network is within milliseconds), so no name is guessed.
+ * A liar must have been heard, or the watch saw nothing and fails.
+ *
+ * usage: liar_watch [-t SECONDS] [-b MAX_BOUND_NS] [-l LIAR_OFF_NS]
+ * Defaults: 60 s, 100000 ns, 100 ms. Prints "watching" once it holds its
+ * reference reading, a line per second and one per failing read (the first
+ * 20 in full), and a summary. Exit 0 when every read held.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "phc_util.h"
+#include "ptpu_nl.h"
+
+#define NSEC 1000000000LL
+#define SHOW_MAX 20
+
+static bool external(unsigned int cls)
+{
+	return cls == PTP_UNIFIED_CLASS_NTP || cls == PTP_UNIFIED_CLASS_PHC ||
+	       cls == PTP_UNIFIED_CLASS_OTHER;
+}
+
+static long long labs_ll(long long v)
+{
+	return v < 0 ? -v : v;
+}
+
+struct tally {
+	int reads, dishonest, not_kvm, loose, counted, liar_unflagged, liar_selected, liar_reads;
+	int shown;
+	long long max_err, max_bound_kvm, max_liar_off;
+	char liars[128];
+};
+
+/* One failing read: the first SHOW_MAX are printed in full. */
+static void fail(struct tally *t, double at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fail(struct tally *t, double at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->shown++ >= SHOW_MAX)
+		return;
+	printf("FAILED at %.1f s: ", at);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void note_liar(struct tally *t, const char *name)
+{
+	char pat[PTP_UNIFIED_NAME_LEN + 2];
+
+	snprintf(pat, sizeof(pat), " %.*s", PTP_UNIFIED_NAME_LEN - 1, name);
+	if (!strstr(t->liars, pat) && strlen(t->liars) + strlen(pat) < sizeof(t->liars))
+		strcat(t->liars, pat);
+}
+
+int main(int argc, char **argv)
+{
+	long long secs = 60, max_bound = 100000, liar_off = 100000000;
+	struct ptpu_nl_source srcs[PTPU_NL_MAX_SOURCES];
+	struct ptpu_nl_status st0, st;
+	struct ptp_sys_offset_precise p;
+	struct tally t = { 0 };
+	char kvm_path[64];
+	long long truth, unc, err, start, now, off;
+	int fd, err_open = 0, n, i, opt, ret;
+	struct ptpu_nl *h;
+	bool liar_now;
+	double at;
+
+	while ((opt = getopt(argc, argv, "t:b:l:")) != -1) {
+		switch (opt) {
+		case 't': secs = atoll(optarg); break;
+		case 'b': max_bound = atoll(optarg); break;
+		case 'l': liar_off = atoll(optarg); break;
+		default:
+			fprintf(stderr, "usage: liar_watch [-t SECONDS] [-b MAX_BOUND_NS] [-l LIAR_OFF_NS]\n");
+			return 2;
+		}
+	}
+	if (phc_find("KVM virtual PTP", kvm_path, sizeof(kvm_path))) {
+		printf("liar_watch: no ptp_kvm clock (modprobe ptp_kvm)\n");
+		return 1;
+	}
+	fd = open(kvm_path, O_RDONLY);
+	if (fd < 0) {
+		printf("liar_watch: %s: %s\n", kvm_path, strerror(errno));
+		return 1;
+	}
+	h = ptpu_nl_open(&err_open);
+	if (!h) {
+		printf("liar_watch: cannot open the ptp_unified family: %s\n", strerror(-err_open));
+		return 1;
+	}
+	ret = ptpu_nl_status_get(h, &st0);
+	if (ret) {
+		printf("liar_watch: status-get: %s\n", strerror(-ret));
+		return 1;
+	}
+	printf("reference: state %s, selected %s, disruptions %llu, steps %llu; every 100 ms for %lld s\n",
+	       ptpu_nl_state_name(st0.state), st0.selected[0] ? st0.selected : "none",
+	       (unsigned long long)st0.disruptions, (unsigned long long)st0.steps, secs);
+	printf("watching\n");
+	printf("   t/s  unified-truth/ns     bound/ns  state         selected  liars (offset from the truth, flagged)\n");
+	fflush(stdout);
+	start = st0.raw_ns;
+	for (;;) {
+		ret = ptpu_nl_status_get(h, &st);
+		memset(&p, 0, sizeof(p));
+		if (!ret && ioctl(fd, PTP_SYS_OFFSET_PRECISE, &p))
+			ret = -errno;
+		if (ret) {
+			printf("liar_watch: read failed: %s (ptp_kvm PRECISE needs the kvm-clock clocksource)\n",
+			       strerror(-ret));
+			return 1;
+		}
+		now = st.raw_ns;
+		if (now - start > secs * NSEC)
+			break;
+		at = (double)(now - start) / NSEC;
+		/* The host's time at the status's raw instant; the rate error is < 100 ppm. */
+		truth = pct_ns(&p.device) + (now - pct_ns(&p.sys_monoraw));
+		unc = labs_ll(now - pct_ns(&p.sys_monoraw)) / 10000 + 1;
+		err = st.time_ns - truth;
+		n = ptpu_nl_source_list(h, srcs, PTPU_NL_MAX_SOURCES);
+		if (n < 0) {
+			printf("liar_watch: source dump: %s\n", strerror(-n));
+			return 1;
+		}
+		t.reads++;
+		if (labs_ll(err) > t.max_err)
+			t.max_err = labs_ll(err);
+		if ((unsigned long long)labs_ll(err) > st.bound_ns + (unsigned long long)unc) {
+			t.dishonest++;
+			fail(&t, at, "unified - truth %lld ns is outside the bound %llu ns (+ %lld ns)",
+			     err, (unsigned long long)st.bound_ns, unc);
+		}
+		if (strcmp(st.selected, "kvm")) {
+			t.not_kvm++;
+			fail(&t, at, "selected '%s', not kvm (state %s)", st.selected,
+			     ptpu_nl_state_name(st.state));
+		} else {
+			if ((long long)st.bound_ns > t.max_bound_kvm)
+				t.max_bound_kvm = (long long)st.bound_ns;
+			if ((long long)st.bound_ns >= max_bound) {
+				t.loose++;
+				fail(&t, at, "bound %llu ns while kvm is selected (limit %lld ns)",
+				     (unsigned long long)st.bound_ns, max_bound);
+			}
+		}
+		if (st.disruptions != st0.disruptions || st.steps != st0.steps) {
+			t.counted++;
+			fail(&t, at, "disruptions %llu -> %llu, steps %llu -> %llu (last step %+lld ns)",
+			     (unsigned long long)st0.disruptions, (unsigned long long)st.disruptions,
+			     (unsigned long long)st0.steps, (unsigned long long)st.steps,
+			     (long long)st.last_step_ns);
+		}
+		liar_now = false;
+		for (i = 0; i < n && i < PTPU_NL_MAX_SOURCES; i++) {
+			if (!external(srcs[i].cls) || !srcs[i].samples)
+				continue;
+			/* Its estimate minus the truth: offset_ns is against the clock. */
+			off = srcs[i].offset_ns + err;
+			if (labs_ll(off) <= liar_off)
+				continue;
+			liar_now = true;
+			note_liar(&t, srcs[i].name);
+			if (labs_ll(off) > t.max_liar_off)
+				t.max_liar_off = labs_ll(off);
+			if (!srcs[i].falseticker) {
+				t.liar_unflagged++;
+				fail(&t, at, "liar %s (%+.3f s off the truth, %u samples) is not flagged",
+				     srcs[i].name, off / 1e9, srcs[i].samples);
+			}
+			if (srcs[i].selected) {
+				t.liar_selected++;
+				fail(&t, at, "liar %s is selected", srcs[i].name);
+			}
+		}
+		t.liar_reads += liar_now;
+		if (t.reads % 10 == 1) {
+			printf("%6.1f %17lld %12llu  %-12s  %-8s ", at, err,
+			       (unsigned long long)st.bound_ns, ptpu_nl_state_name(st.state),
+			       st.selected[0] ? st.selected : "none");
+			for (i = 0; i < n && i < PTPU_NL_MAX_SOURCES; i++)
+				if (external(srcs[i].cls) && srcs[i].samples)
+					printf(" %s %+.6f s%s%s", srcs[i].name,
+					       (srcs[i].offset_ns + err) / 1e9,
+					       srcs[i].falseticker ? " flagged" : "",
+					       srcs[i].selected ? " selected" : "");
+			putchar('\n');
+			fflush(stdout);
+		}
+		usleep(100000);
+	}
+	printf("%d reads over %lld s: outside the bound %d, kvm not selected %d, bound >= %lld ns on kvm %d, "
+	       "disruption or step counted %d, liar not flagged %d, liar selected %d; "
+	       "max |unified - truth| %lld ns, max bound on kvm %lld ns; liars%s heard in %d reads "
+	       "(up to %+.3f s off)\n",
+	       t.reads, secs, t.dishonest, t.not_kvm, max_bound, t.loose, t.counted,
+	       t.liar_unflagged, t.liar_selected, t.max_err, t.max_bound_kvm,
+	       t.liars[0] ? t.liars : " (none)", t.liar_reads, t.max_liar_off / 1e9);
+	if (t.shown > SHOW_MAX)
+		printf("(%d failing reads not shown)\n", t.shown - SHOW_MAX);
+	if (!t.liar_reads) {
+		printf("FAILED: no liar was heard: the watch proved nothing\n");
+		return 1;
+	}
+	return t.dishonest || t.not_kvm || t.loose || t.counted || t.liar_unflagged ||
+	       t.liar_selected ? 1 : 0;
+}
