@@ -32,13 +32,9 @@
 #include <string.h>
 
 #include "arbiter.h"
+#include "fuzz_input.h"
 
 #define SEC 1000000000LL
-
-struct reader {
-	const u8 *p;
-	size_t n;
-};
 
 struct fuzz {
 	struct ptpu_arbiter arb;
@@ -52,29 +48,6 @@ struct fuzz {
 };
 
 static struct fuzz fz;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "invariant failed at %s:%d: %s\n",	\
-			__FILE__, __LINE__, #cond);			\
-		abort();						\
-	}								\
-} while (0)
-
-static u64 take(struct reader *r, unsigned int bytes)
-{
-	u64 v = 0;
-	unsigned int i;
-
-	for (i = 0; i < bytes; i++) {
-		v |= (u64)(r->n ? *r->p : 0) << (8 * i);
-		if (r->n) {
-			r->p++;
-			r->n--;
-		}
-	}
-	return v;
-}
 
 static s64 utc(s64 raw)
 {

@@ -30,15 +30,11 @@
 #include <string.h>
 
 #include "arbiter.h"
+#include "fuzz_input.h"
 
 #define MS 1000000LL
 #define SEC 1000000000LL
 #define T0 (1700000000LL * SEC)
-
-struct reader {
-	const u8 *p;
-	size_t n;
-};
 
 struct world {
 	struct ptpu_arbiter arb;
@@ -51,31 +47,6 @@ struct world {
 };
 
 static struct world fz;
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "invariant failed at %s:%d: %s: ",	\
-			__FILE__, __LINE__, #cond);			\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
-
-static u64 take(struct reader *r, unsigned int bytes)
-{
-	u64 v = 0;
-	unsigned int i;
-
-	for (i = 0; i < bytes; i++) {
-		v |= (u64)(r->n ? *r->p : 0) << (8 * i);
-		if (r->n) {
-			r->p++;
-			r->n--;
-		}
-	}
-	return v;
-}
 
 static s64 truth(s64 raw)
 {
