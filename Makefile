@@ -37,7 +37,7 @@ NL_SELFTEST_BINS := ptpu_nl_test nl_fuzz event_listen
 # every write path without CAP_SYS_TIME (unpriv).
 NL_SELFTEST_BINS += stress unpriv
 # Issue 15: the clock read against ptp_kvm while lying NTP servers feed it.
-NL_SELFTEST_BINS += liar_watch
+NL_SELFTEST_BINS += trust_watch
 SELFTEST_BINS += $(NL_SELFTEST_BINS)
 # phc-steer's guest checks: clock_nudge puts CLOCK_REALTIME into a known
 # error; status_json_test checks `phc-steer status -j` (json-c) with sysfs.

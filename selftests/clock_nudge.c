@@ -3,14 +3,18 @@
  * Put CLOCK_REALTIME into a known error for the phc-steer guest checks:
  * step it by N ns (ADJ_SETOFFSET), give it a frequency error with ADJ_TICK
  * (phc-steer owns ADJ_FREQUENCY and would overwrite an error set there),
- * reset the frequency, mark it unsynchronised. Actions run in the order
- * unsync, freq, tick, step, whatever their order on the line; each is
- * printed. Mark the clock unsynchronised before stepping it: while the
+ * reset the frequency, mark it unsynchronised; and, for the leap second
+ * check's nested host, arm a leap second for the coming midnight UTC.
+ * Actions run in the order unsync, leap, freq, tick, step, whatever their
+ * order on the line; each is printed. Mark the clock unsynchronised before stepping it: while the
  * kernel thinks it synchronised (STA_UNSYNC clear), a step also makes it
  * write the wrong time into the RTC (RTC_SYSTOHC).
  *
- * usage: clock_nudge [--unsync] [--freq PPB] [--tick-ppm PPM] [--step NS] [--show]
+ * usage: clock_nudge [--unsync] [--leap ins|del|none] [--freq PPB] [--tick-ppm PPM]
+ *                    [--step NS] [--show]
  *   --unsync       set STA_UNSYNC (no RTC write, the clock is unsynchronised)
+ *   --leap L       set STA_INS (ins), STA_DEL (del) or neither (none): the
+ *                  kernel inserts or deletes a second at the next midnight UTC
  *   --freq PPB     set ADJ_FREQUENCY (0: nominal)
  *   --tick-ppm PPM set ADJ_TICK to nominal + PPM (a multiple of 1e6/USER_HZ
  *                  per tick unit: 100 ppm at USER_HZ 100; 0: nominal)
@@ -64,7 +68,8 @@ static bool parse_ll(const char *s, long long *v)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: clock_nudge [--unsync] [--freq PPB] [--tick-ppm PPM] [--step NS] [--show]\n");
+		"usage: clock_nudge [--unsync] [--leap ins|del|none] [--freq PPB] [--tick-ppm PPM]\n"
+		"                   [--step NS] [--show]\n");
 	exit(2);
 }
 
@@ -72,6 +77,7 @@ int main(int argc, char **argv)
 {
 	bool unsync = false, do_show = false, do_freq = false, do_tick = false, do_step = false;
 	long long freq_ppb = 0, tick_ppm = 0, step_ns = 0;
+	const char *leap = NULL;
 	long user_hz = sysconf(_SC_CLK_TCK), nominal, per_unit;
 	struct timex tx;
 	int i;
@@ -85,6 +91,10 @@ int main(int argc, char **argv)
 			unsync = true;
 		} else if (!strcmp(argv[i], "--show")) {
 			do_show = true;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--leap")) {
+			leap = argv[++i];
+			if (strcmp(leap, "ins") && strcmp(leap, "del") && strcmp(leap, "none"))
+				usage();
 		} else if (i + 1 < argc && !strcmp(argv[i], "--freq")) {
 			if (!parse_ll(argv[++i], &freq_ppb) || freq_ppb < -500000 || freq_ppb > 500000)
 				usage();
@@ -114,6 +124,19 @@ int main(int argc, char **argv)
 		if (adj(&tx, "set STA_UNSYNC"))
 			return 1;
 		printf("CLOCK_REALTIME marked unsynchronised\n");
+	}
+	if (leap) {
+		memset(&tx, 0, sizeof(tx));
+		if (adj(&tx, "read status"))
+			return 1;
+		tx.modes = ADJ_STATUS;
+		tx.status &= ~(STA_INS | STA_DEL);
+		tx.status |= !strcmp(leap, "ins") ? STA_INS : !strcmp(leap, "del") ? STA_DEL : 0;
+		if (adj(&tx, "set the leap status"))
+			return 1;
+		printf("CLOCK_REALTIME leap second: %s\n", !strcmp(leap, "ins") ?
+		       "insertion armed for midnight UTC" : !strcmp(leap, "del") ?
+		       "deletion armed for midnight UTC" : "none");
 	}
 	if (do_freq) {
 		memset(&tx, 0, sizeof(tx));

@@ -19,6 +19,12 @@
 # Suite untrusted (selftests/guest/trust-tests.sh) also gets NTP servers on
 # L1's loopback, which L2 reaches as 10.0.2.2 through a slirp NIC: chronyd
 # serving L1's clock (the truth) and ntp_liar.py serving it 1 s ahead.
+# Suite leap gets a leap second: before L2 starts, L1 sets its clock to
+# 3 minutes before the end of December 31 (UTC) of this year and arms a
+# leap second insertion (its kernel repeats 23:59:59, stepping
+# CLOCK_REALTIME, kvm's reference, back 1 s at 00:00:00), and serves its
+# clock over NTP with leap indicator 1 (ntp_liar.py --offset 0 --leap 1);
+# L2 learns the midnight as ptpu_leap_at and the port as ptpu_leapann_port.
 set -u
 R=$ptpu_results
 K=$ptpu_kernel
@@ -55,6 +61,18 @@ untrusted)
 	done
 	echo "L1: NTP on 127.0.0.1:$ntp_port (chronyd, L1's clock) and :$liar_port (ntp_liar.py, +1 s): $(ss -Hlun "( sport = :$ntp_port or sport = :$liar_port )" | wc -l) of 2 listening"
 	append="$append ptpu_ntp_port=$ntp_port ptpu_liar_port=$liar_port"
+	l2_net=(-netdev "user,id=n0" -device "virtio-net-pci,netdev=n0")
+	;;
+leap)
+	ann_port=11125
+	leap_at=$(date -u -d "$(($(date -u +%Y) + 1))-01-01 00:00:00" +%s)
+	date -u -s "@$((leap_at - ${ptpu_leap_lead:-180}))" >/dev/null
+	"$here/../../build/selftests/bin/clock_nudge" --leap ins --show
+	echo "L1: $(date +%s.%N) clock set to $(date -u '+%F %T') UTC, leap second armed for $leap_at"
+	ip link set lo up
+	python3 "$here/ntp_liar.py" --port $ann_port --offset 0 --leap 1 --parent $$ >"$R/l1-ntp.log" 2>&1 &
+	ntp_pids=$!
+	append="$append ptpu_leap_at=$leap_at ptpu_leapann_port=$ann_port"
 	l2_net=(-netdev "user,id=n0" -device "virtio-net-pci,netdev=n0")
 	;;
 esac
@@ -152,6 +170,7 @@ done
 wait $l2
 echo "L1: L2 exited with $?"
 for p in $ntp_pids; do kill "$p" 2>/dev/null; done
+[ "$ptpu_suite" != leap ] || dmesg | grep -E 'leap second' | sed 's/^/L1 dmesg: /'
 if ! grep -q '^# ptpu: guest done' "$R/tap.txt"; then
 	# QEMU with -no-reboot exits quietly on a guest triple fault: say so,
 	# with what L1's KVM logged about it.

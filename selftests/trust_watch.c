@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Watch the unified clock while lying NTP servers feed it (issue 15; the
- * nested guest checks liar_beside_kvm and liar_plus_honest): every 100 ms,
+ * Watch the unified clock against the host's (issue 15; the nested guest
+ * checks liar_beside_kvm, liar_plus_honest and leap_second): every 100 ms,
  * one netlink status-get (the clock's time and bound at one raw instant,
  * from one snapshot under the module's lock) against the truth, ptp_kvm's
  * PTP_SYS_OFFSET_PRECISE (the host's time at its own raw instant, moved to
@@ -16,7 +16,16 @@
  *    emulated network is within milliseconds), so no name is guessed.
  * A liar must have been heard, or the watch saw nothing and fails.
  *
- * usage: liar_watch [-t SECONDS] [-b MAX_BOUND_NS] [-l LIAR_OFF_NS]
+ * The truth itself must not step (a read of ptp_kvm moving by more than
+ * 0.5 s against raw time), except with -L: a leap second is expected. The
+ * host then steps its clock by 1 s once (back at 00:00:00 UTC for an
+ * insertion); the clock must follow with one step of the same size (the
+ * step and disruption counters: a step, not a disruption), and until that
+ * step, for at most 2 s after the host's, it is not held to its bound
+ * (kvm has to be sampled first). Without that step of the host, the watch
+ * fails: the leap it was to see never came. No liar is needed then.
+ *
+ * usage: trust_watch [-t SECONDS] [-b MAX_BOUND_NS] [-l LIAR_OFF_NS] [-L]
  * Defaults: 60 s, 100000 ns, 100 ms. Prints "watching" once it holds its
  * reference reading, a line per second and one per failing read (the first
  * 20 in full), and a summary. Exit 0 when every read held.
@@ -34,6 +43,10 @@
 
 #define NSEC 1000000000LL
 #define SHOW_MAX 20
+/* The host's clock moving this much against raw between two reads: a step. */
+#define TRUTH_STEP_NS (NSEC / 2)
+/* After the host's leap, the clock has this long to follow it. */
+#define LEAP_GRACE_NS (2 * NSEC)
 
 static bool external(unsigned int cls)
 {
@@ -48,6 +61,8 @@ static long long labs_ll(long long v)
 
 struct tally {
 	int reads, dishonest, not_kvm, loose, counted, liar_unflagged, liar_selected, liar_reads;
+	int truth_steps, bad_steps, excused;
+	long long truth_step_ns, truth_step_raw;
 	int shown;
 	long long max_err, max_bound_kvm, max_liar_off;
 	char liars[128];
@@ -80,7 +95,9 @@ static void note_liar(struct tally *t, const char *name)
 
 int main(int argc, char **argv)
 {
-	long long secs = 60, max_bound = 100000, liar_off = 100000000;
+	long long secs = 60, max_bound = 100000, liar_off = 100000000, truth_off, prev_truth_off = 0;
+	unsigned long long steps_ok;
+	bool leap = false, excused;
 	struct ptpu_nl_source srcs[PTPU_NL_MAX_SOURCES];
 	struct ptpu_nl_status st0, st;
 	struct ptp_sys_offset_precise p;
@@ -92,33 +109,34 @@ int main(int argc, char **argv)
 	bool liar_now;
 	double at;
 
-	while ((opt = getopt(argc, argv, "t:b:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:b:l:L")) != -1) {
 		switch (opt) {
 		case 't': secs = atoll(optarg); break;
 		case 'b': max_bound = atoll(optarg); break;
 		case 'l': liar_off = atoll(optarg); break;
+		case 'L': leap = true; break;
 		default:
-			fprintf(stderr, "usage: liar_watch [-t SECONDS] [-b MAX_BOUND_NS] [-l LIAR_OFF_NS]\n");
+			fprintf(stderr, "usage: trust_watch [-t SECONDS] [-b MAX_BOUND_NS] [-l LIAR_OFF_NS] [-L]\n");
 			return 2;
 		}
 	}
 	if (phc_find("KVM virtual PTP", kvm_path, sizeof(kvm_path))) {
-		printf("liar_watch: no ptp_kvm clock (modprobe ptp_kvm)\n");
+		printf("trust_watch: no ptp_kvm clock (modprobe ptp_kvm)\n");
 		return 1;
 	}
 	fd = open(kvm_path, O_RDONLY);
 	if (fd < 0) {
-		printf("liar_watch: %s: %s\n", kvm_path, strerror(errno));
+		printf("trust_watch: %s: %s\n", kvm_path, strerror(errno));
 		return 1;
 	}
 	h = ptpu_nl_open(&err_open);
 	if (!h) {
-		printf("liar_watch: cannot open the ptp_unified family: %s\n", strerror(-err_open));
+		printf("trust_watch: cannot open the ptp_unified family: %s\n", strerror(-err_open));
 		return 1;
 	}
 	ret = ptpu_nl_status_get(h, &st0);
 	if (ret) {
-		printf("liar_watch: status-get: %s\n", strerror(-ret));
+		printf("trust_watch: status-get: %s\n", strerror(-ret));
 		return 1;
 	}
 	printf("reference: state %s, selected %s, disruptions %llu, steps %llu; every 100 ms for %lld s\n",
@@ -134,7 +152,7 @@ int main(int argc, char **argv)
 		if (!ret && ioctl(fd, PTP_SYS_OFFSET_PRECISE, &p))
 			ret = -errno;
 		if (ret) {
-			printf("liar_watch: read failed: %s (ptp_kvm PRECISE needs the kvm-clock clocksource)\n",
+			printf("trust_watch: read failed: %s (ptp_kvm PRECISE needs the kvm-clock clocksource)\n",
 			       strerror(-ret));
 			return 1;
 		}
@@ -146,15 +164,36 @@ int main(int argc, char **argv)
 		truth = pct_ns(&p.device) + (now - pct_ns(&p.sys_monoraw));
 		unc = labs_ll(now - pct_ns(&p.sys_monoraw)) / 10000 + 1;
 		err = st.time_ns - truth;
+		truth_off = pct_ns(&p.device) - pct_ns(&p.sys_monoraw);
+		if (t.reads && labs_ll(truth_off - prev_truth_off) > TRUTH_STEP_NS) {
+			t.truth_steps++;
+			t.truth_step_ns = truth_off - prev_truth_off;
+			t.truth_step_raw = now;
+			printf("at %.1f s the host's clock stepped by %+.6f s against raw time\n", at,
+			       t.truth_step_ns / 1e9);
+			if (!leap)
+				fail(&t, at, "the host's clock stepped: the watch cannot judge the clock");
+		}
+		prev_truth_off = truth_off;
+		/* The clock follows the host's leap at kvm's next sample. */
+		steps_ok = st0.steps + (leap ? (unsigned long long)t.truth_steps : 0);
+		excused = leap && t.truth_steps && st.steps < steps_ok &&
+			  now - t.truth_step_raw <= LEAP_GRACE_NS;
+		t.excused += excused;
+		if (leap && t.truth_steps && now - t.truth_step_raw <= 3 * NSEC)
+			printf("%6.1f %17lld %12llu  %-12s  %-8s steps %llu disruptions %llu%s\n", at, err,
+			       (unsigned long long)st.bound_ns, ptpu_nl_state_name(st.state),
+			       st.selected[0] ? st.selected : "none", (unsigned long long)st.steps,
+			       (unsigned long long)st.disruptions, excused ? " (not judged yet)" : "");
 		n = ptpu_nl_source_list(h, srcs, PTPU_NL_MAX_SOURCES);
 		if (n < 0) {
-			printf("liar_watch: source dump: %s\n", strerror(-n));
+			printf("trust_watch: source dump: %s\n", strerror(-n));
 			return 1;
 		}
 		t.reads++;
 		if (labs_ll(err) > t.max_err)
 			t.max_err = labs_ll(err);
-		if ((unsigned long long)labs_ll(err) > st.bound_ns + (unsigned long long)unc) {
+		if (!excused && (unsigned long long)labs_ll(err) > st.bound_ns + (unsigned long long)unc) {
 			t.dishonest++;
 			fail(&t, at, "unified - truth %lld ns is outside the bound %llu ns (+ %lld ns)",
 			     err, (unsigned long long)st.bound_ns, unc);
@@ -166,18 +205,30 @@ int main(int argc, char **argv)
 		} else {
 			if ((long long)st.bound_ns > t.max_bound_kvm)
 				t.max_bound_kvm = (long long)st.bound_ns;
-			if ((long long)st.bound_ns >= max_bound) {
+			if (!excused && (long long)st.bound_ns >= max_bound) {
 				t.loose++;
 				fail(&t, at, "bound %llu ns while kvm is selected (limit %lld ns)",
 				     (unsigned long long)st.bound_ns, max_bound);
 			}
 		}
-		if (st.disruptions != st0.disruptions || st.steps != st0.steps) {
+		if (st.disruptions != st0.disruptions || st.steps > steps_ok) {
 			t.counted++;
 			fail(&t, at, "disruptions %llu -> %llu, steps %llu -> %llu (last step %+lld ns)",
 			     (unsigned long long)st0.disruptions, (unsigned long long)st.disruptions,
 			     (unsigned long long)st0.steps, (unsigned long long)st.steps,
 			     (long long)st.last_step_ns);
+		}
+		/* The clock's step with the host's leap: the same size, within 1 ms. */
+		if (leap && st.steps == steps_ok && st.steps != st0.steps &&
+		    labs_ll(st.last_step_ns - t.truth_step_ns) > 1000000) {
+			t.bad_steps++;
+			fail(&t, at, "the clock stepped by %+lld ns, the host by %+lld ns",
+			     (long long)st.last_step_ns, t.truth_step_ns);
+		}
+		if (leap && t.truth_steps && !excused && st.steps < steps_ok) {
+			t.bad_steps++;
+			fail(&t, at, "the clock has not followed the host's step %.1f s after it",
+			     (double)(now - t.truth_step_raw) / NSEC);
 		}
 		liar_now = false;
 		for (i = 0; i < n && i < PTPU_NL_MAX_SOURCES; i++) {
@@ -220,16 +271,24 @@ int main(int argc, char **argv)
 	printf("%d reads over %lld s: outside the bound %d, kvm not selected %d, bound >= %lld ns on kvm %d, "
 	       "disruption or step counted %d, liar not flagged %d, liar selected %d; "
 	       "max |unified - truth| %lld ns, max bound on kvm %lld ns; liars%s heard in %d reads "
-	       "(up to %+.3f s off)\n",
+	       "(up to %+.3f s off); the host's clock stepped %d times%s",
 	       t.reads, secs, t.dishonest, t.not_kvm, max_bound, t.loose, t.counted,
 	       t.liar_unflagged, t.liar_selected, t.max_err, t.max_bound_kvm,
-	       t.liars[0] ? t.liars : " (none)", t.liar_reads, t.max_liar_off / 1e9);
+	       t.liars[0] ? t.liars : " (none)", t.liar_reads, t.max_liar_off / 1e9,
+	       t.truth_steps, leap ? "" : "\n");
+	if (leap)
+		printf(" (last %+.6f s), reads not judged while the clock caught up %d, wrong or missing steps %d\n",
+		       t.truth_step_ns / 1e9, t.excused, t.bad_steps);
 	if (t.shown > SHOW_MAX)
 		printf("(%d failing reads not shown)\n", t.shown - SHOW_MAX);
-	if (!t.liar_reads) {
+	if (leap && (t.truth_steps != 1 || labs_ll(labs_ll(t.truth_step_ns) - NSEC) > 10000000)) {
+		printf("FAILED: the host did not step its clock by a leap second once\n");
+		return 1;
+	}
+	if (!leap && !t.liar_reads) {
 		printf("FAILED: no liar was heard: the watch proved nothing\n");
 		return 1;
 	}
 	return t.dishonest || t.not_kvm || t.loose || t.counted || t.liar_unflagged ||
-	       t.liar_selected ? 1 : 0;
+	       t.liar_selected || t.truth_steps > leap || t.bad_steps ? 1 : 0;
 }
