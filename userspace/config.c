@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "discover.h"
+#include "discover/discover.h"
 
 #define LINE_MAX_LEN 1024
 #define MAX_TOKENS 8

@@ -23,8 +23,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ntp_client.h"
-#include "servo.h"
+#include "ntp/ntp_client.h"
+#include "servo/servo.h"
 
 #define CONFIG_URL_MAX 1024
 

@@ -16,16 +16,16 @@
 #include <string.h>
 
 #include "cli.h"
-#include "discover.h"
+#include "clock/sysoff.h"
+#include "discover/discover.h"
 #include "evloop.h"
 #include "exit_codes.h"
-#include "feed.h"
+#include "feed/feed.h"
 #include "log.h"
 #include "module_link.h"
-#include "ntp_client.h"
+#include "ntp/ntp_client.h"
 #include "status.h"
 #include "steer.h"
-#include "sysoff.h"
 
 #ifndef PHC_STEER_VERSION
 #define PHC_STEER_VERSION "unknown"

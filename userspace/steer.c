@@ -9,12 +9,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "clockadj.h"
+#include "clock/clockadj.h"
 #include "config.h"
 #include "evloop.h"
 #include "exit_codes.h"
 #include "log.h"
-#include "servo.h"
+#include "servo/servo.h"
 #include "stats.h"
 #include "steer.h"
 #include "timeutil.h"

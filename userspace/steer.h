@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sysoff.h"
+#include "clock/sysoff.h"
 
 struct config;
 struct evloop;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "discover_int.h"
+#include "discover/discover_int.h"
 
 static void check_note(void *arg, const char *msg)
 {

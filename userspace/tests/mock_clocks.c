@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clockadj.h"
-#include "mock_clocks.h"
-#include "sysoff.h"
+#include "clock/clockadj.h"
+#include "clock/sysoff.h"
+#include "tests/mock_clocks.h"
 #include "timeutil.h"
 
 struct mock mock;

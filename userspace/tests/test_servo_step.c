@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <math.h>
 
-#include "servo_sim.h"
 #include "tap.h"
+#include "tests/servo_sim.h"
 
 #define S 1000000000LL
 

@@ -14,9 +14,9 @@
 #include "config.h"
 #include "evloop.h"
 #include "log.h"
-#include "mock_clocks.h"
 #include "steer.h"
 #include "tap.h"
+#include "tests/mock_clocks.h"
 #include "timeutil.h"
 
 static struct steer *st;

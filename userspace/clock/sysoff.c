@@ -13,7 +13,7 @@
 
 #include <linux/ptp_clock.h>
 
-#include "sysoff.h"
+#include "clock/sysoff.h"
 #include "timeutil.h"
 
 static int64_t pct_ns(const struct ptp_clock_time *t)

@@ -14,7 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "servo_private.h"
+#include "servo/servo_private.h"
 
 #define PI_KP_SCALE 0.7
 #define PI_KI_SCALE 0.3

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "discover_int.h"
+#include "discover/discover_int.h"
 
 #define MAX_DEPTH 8
 #define FIELD_DHCLIENT "ntp-servers"

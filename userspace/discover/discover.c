@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "discover_int.h"
+#include "discover/discover_int.h"
 
 static void vnote(const struct discover_opts *o, const char *prefix,
 		  const char *fmt, va_list ap)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "discover_int.h"
+#include "discover/discover_int.h"
 
 void discover_quote(const char *s, size_t len, char *out, size_t outlen)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/timex.h>
 
-#include "clockadj.h"
+#include "clock/clockadj.h"
 #include "timeutil.h"
 
 /* The kernel clamps maxerror and esterror to NTP_PHASE_LIMIT (16 s). */

@@ -20,7 +20,7 @@
 
 #include <yaml.h>
 
-#include "discover_int.h"
+#include "discover/discover_int.h"
 
 #define MAGIC "#cloud-config"
 

@@ -22,7 +22,7 @@
 
 #include <json-c/json.h>
 
-#include "discover_int.h"
+#include "discover/discover_int.h"
 
 #define FIELD_PTPU "ptp_unified.ntp_servers"
 #define JSON_DEPTH 32

@@ -6,7 +6,7 @@
 
 #include <json-c/json.h>
 
-#include "discover.h"
+#include "discover/discover.h"
 
 void discover_print(FILE *out, const struct discover_result *r, bool json,
 		    const char *const *notes, unsigned int n_notes)

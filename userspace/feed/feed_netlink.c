@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "feed.h"
+#include "feed/feed.h"
+#include "lib/ptpu_nl.h"
 #include "log.h"
-#include "ptpu_nl.h"
 
 #define FEED_NL_MAX_REFS 16
 

@@ -14,7 +14,7 @@
 
 #include "evloop.h"
 #include "log.h"
-#include "ntp_client.h"
+#include "ntp/ntp_client.h"
 #include "timeutil.h"
 
 /*

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "discover_int.h"
+#include "discover/discover_int.h"
 
 static const char *const labels[] = { "config-2", "CONFIG-2" };
 static const char *const files[] = { "vendor_data2.json", "vendor_data.json" };

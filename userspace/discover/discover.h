@@ -42,7 +42,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "ntp_client.h"
+#include "ntp/ntp_client.h"
 
 #define DISCOVER_MAX_INPUT (1024 * 1024)	/* bytes of one file or reply */
 #define DISCOVER_NOTE_MAX 512

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "servo_private.h"
+#include "servo/servo_private.h"
 
 static const struct {
 	const char *name;

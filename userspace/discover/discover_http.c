@@ -17,7 +17,7 @@
 
 #include <curl/curl.h>
 
-#include "discover_int.h"
+#include "discover/discover_int.h"
 
 #define SUFFIX2 "/vendor_data2.json"
 #define SIBLING "/vendor_data.json"

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "feed.h"
+#include "feed/feed.h"
 #include "log.h"
 
 struct feed_print {

@@ -23,9 +23,9 @@
 
 #include <stdbool.h>
 
-#include "feed.h"
-#include "ntp_packet.h"
-#include "sysoff.h"
+#include "clock/sysoff.h"
+#include "feed/feed.h"
+#include "ntp/ntp_packet.h"
 
 #define NTP_MAX_SERVERS 8
 #define NTP_HOST_MAX 256

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "discover.h"
+#include "discover/discover.h"
 
 #define DISCOVER_QUOTE_MAX 64
 

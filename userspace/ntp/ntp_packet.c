@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "ntp_packet.h"
+#include "ntp/ntp_packet.h"
 #include "timeutil.h"
 
 static uint32_t get32(const uint8_t *p)

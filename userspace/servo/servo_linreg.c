@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "servo_private.h"
+#include "servo/servo_private.h"
 
 #define LR_MAX_POINTS 64
 #define LR_WINDOWS 5		/* 4, 8, 16, 32, 64 points */
