@@ -151,7 +151,7 @@ static int parse_url(const char *v, char *out, size_t outlen, char *why,
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
 			goto bad;
 	}
-	/* Room for the vendor_data.json sibling (discover_http.c). */
+	/* Room for the vendor_data.json sibling (discover/discover_http.c). */
 	if (!scheme || !v[scheme] || strlen(v) + 16 >= outlen)
 		goto bad;
 	strcpy(out, v);

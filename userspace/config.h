@@ -41,8 +41,8 @@ struct config {
 	double ntp_poll_s;
 	bool json;
 	unsigned int log_interval;
-	/* NTP server discovery (discover.h) when no ntp_server is set; the
-	 * strings are "" for none. */
+	/* NTP server discovery (discover/discover.h) when no ntp_server is
+	 * set; the strings are "" for none. */
 	bool ntp_discover;
 	char dhcp_lease_dirs[PATH_MAX];
 	char config_drive[PATH_MAX];

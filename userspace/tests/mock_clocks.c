@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Stand-ins for sysoff.c and clockadj.c, for testing the steering loop on a
- * machine without a PHC and without touching its clock: CLOCK_REALTIME is
- * simulated as an offset from the PHC that drifts, in real CLOCK_MONOTONIC
- * time, at (1 + err)(1 + adj) - 1, moved by the steps and frequencies the
- * loop sets. See mock_clocks.h.
+ * Stand-ins for clock/sysoff.c and clock/clockadj.c, for testing the steering
+ * loop on a machine without a PHC and without touching its clock:
+ * CLOCK_REALTIME is simulated as an offset from the PHC that drifts, in real
+ * CLOCK_MONOTONIC time, at (1 + err)(1 + adj) - 1, moved by the steps and
+ * frequencies the loop sets. See mock_clocks.h.
  */
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The step policy every servo shares (servo.h): first-update step, step
+ * The step policy every servo shares (servo/servo.h): first-update step, step
  * threshold with its two-consecutive-samples rule, "0 disables", frequency
  * clamp, reset keeping the frequency, and the servo registry.
  */
