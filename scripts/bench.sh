@@ -50,10 +50,12 @@ for kv in converge:BENCH_CONVERGE_S steady:BENCH_STEADY_S settle:BENCH_SETTLE_S 
 done
 
 echo "bench: kernel $kernel, $knobs; results in $out" >&2
+# shellcheck source=selftests/vm/kernel-args.sh
+. "$top/selftests/vm/kernel-args.sh"
 start=$(date +%s)
 # L1 as run-guest.sh's nested kind boots it.
 "$top/selftests/vm/boot-l1.sh" "$timeout" "$kernel" "$out/raw" "$top/selftests/bench/l1-bench.sh" \
-	"console=ttyS0 quiet panic=-1 ptpu_initrd=$initrd $knobs" \
+	"$guest_kernel_args ptpu_initrd=$initrd $knobs" \
 	-serial "file:$out/raw/l1-console.log" 2>"$out/raw/l1-qemu.log"
 rc=$?
 secs=$(($(date +%s) - start))

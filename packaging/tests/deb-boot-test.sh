@@ -26,6 +26,9 @@
 # Environment: PTPU_BOOT_TIMEOUT (guest, default 300 s).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# guest_kernel_args
+# shellcheck source=selftests/vm/kernel-args.sh
+. "$top/selftests/vm/kernel-args.sh"
 recipe=4 # bump when the cached root's recipe changes
 kver=$(head -1 "$top/build/kernels.txt" 2>/dev/null)
 ver=$(cat "$top/VERSION")
@@ -246,7 +249,7 @@ t0=$(date +%s)
 timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
 	-display none -vga none -monitor none -no-reboot -nic none \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$work/initrd.img" \
-	-append "root=/dev/vda rootfstype=ext4 rw console=ttyS0 panic=-1 loglevel=4 systemd.show_status=auto" \
+	-append "root=/dev/vda rootfstype=ext4 rw $guest_kernel_args systemd.show_status=auto" \
 	-drive "file=$work/root.img,format=raw,if=virtio,cache=unsafe" \
 	-serial "file:$work/console.log" -serial "file:$work/results.txt" 9>&- &
 qemu_pid=$!

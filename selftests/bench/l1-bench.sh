@@ -23,6 +23,8 @@ contenders=${ptpu_bench_contenders:-phc_steer,phc2sys,chronyd,chronyd_ntp}
 l2_timeout=${ptpu_bench_l2_timeout:-1200}
 
 log() { echo "L1: $(date +%s.%N) $*"; }
+# shellcheck source=selftests/vm/kernel-args.sh
+. "$here/../vm/kernel-args.sh"
 
 log "kernel $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 [ -c /dev/kvm ] || { log "no /dev/kvm (kvm_amd did not load)"; exit 1; }
@@ -52,7 +54,7 @@ run_l2() {
 	timeout -k 5 "$l2_timeout" qemu-system-x86_64 -enable-kvm -cpu host -m 512 -smp 2 \
 		-display none -monitor none -no-reboot \
 		-kernel "/boot/vmlinuz-$K" -initrd "$ptpu_initrd" \
-		-append "console=ttyS0 quiet panic=-1 ptpu_role=test ptpu_suite=bench-$c ptpu_kind=nested $knobs" \
+		-append "$guest_kernel_args ptpu_role=test ptpu_suite=bench-$c ptpu_kind=nested $knobs" \
 		-netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
 		-virtfs "local,path=$dir,mount_tag=results,security_model=none" \
 		-qmp "unix:$qmp,server=on,wait=off" \

@@ -20,7 +20,9 @@ R=$ptpu_results
 K=$ptpu_kernel
 here=$(cd "$(dirname "$0")" && pwd)
 qmp=/run/qmp.sock
-append="console=ttyS0 quiet panic=-1 ptpu_role=test ptpu_suite=$ptpu_suite ptpu_kind=nested"
+# shellcheck source=selftests/vm/kernel-args.sh
+. "$here/kernel-args.sh"
+append="$guest_kernel_args ptpu_role=test ptpu_suite=$ptpu_suite ptpu_kind=nested"
 if [ "${ptpu_l2cs:-kvm-clock}" = tsc ]; then
 	append="$append clocksource=tsc tsc=reliable"
 fi

@@ -66,7 +66,9 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 : >"$out/tap.txt"
 
-base="console=ttyS0 quiet panic=-1 ptpu_suite=$suite${extra:+ $extra}"
+# shellcheck source=selftests/vm/kernel-args.sh
+. "$top/selftests/vm/kernel-args.sh"
+base="$guest_kernel_args ptpu_suite=$suite${extra:+ $extra}"
 
 # ---- NTP servers for a TCG guest (phc-steer's steer_ntp check) ----
 # On this machine's loopback, reached by the guest as 10.0.2.2 through slirp:
