@@ -21,8 +21,8 @@ export FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 t0=$(date +%s)
 
 # say, step, tap_step, finish, tally_guest; run_guest_retrying
+# (tally.sh sources guest-retry.sh)
 . scripts/lib/tally.sh
-. scripts/lib/guest-retry.sh
 
 if ! step deps scripts/deps.sh; then
 	finish "make check"
@@ -50,9 +50,9 @@ case " $only " in *" fuzz "*)
 	;;
 esac
 
-# One guest run: its TAP is tallied; a guest that hangs or dies is a
-# failure. A nested run whose L2 stopped dead without a word is tried once
-# more, and said so (run_guest_retrying).
+# One guest run: its TAP and its consoles are tallied; a guest that hangs
+# or dies is a failure. A nested run the emulator lost is tried once more,
+# and said so (run_guest_retrying; the rules: scripts/lib/guest-retry.sh).
 guest() {
 	local name=$1
 	shift
