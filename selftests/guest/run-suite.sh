@@ -4,7 +4,7 @@
 # Runs inside a test guest (busybox). Prints TAP on stdout: one line per
 # check, the output of each check as "# " diagnostics.
 #
-# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore
+# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|canary
 #                     tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
@@ -34,7 +34,11 @@ diag() { sed 's/^/# /'; }
 # only its head and tail still shows them.
 why() { echo "FAILED: $*"; }
 
-# Run one check: a shell function or a command. Its output becomes diagnostics.
+# Run one check: a shell function or a command. Its output becomes
+# diagnostics. ptpu_test_raise=FAULT@NAME (kernel command line) has the
+# test module raise FAULT (warn or triple_fault) right after check NAME, in
+# any suite: the run must then fail, and not be retried (docs/testing.md,
+# "Testing the test machinery").
 check() {
 	name=$1
 	shift
@@ -42,6 +46,22 @@ check() {
 	rc=$?
 	diag </tmp/check.out
 	if [ $rc = 0 ]; then ok "$name"; else not_ok "$name (exit $rc)"; fi
+	if [ "$name" = "${ptpu_test_raise#*@}" ]; then
+		t_test_raise "${ptpu_test_raise%@*}" 2>&1 | diag
+	fi
+}
+
+# t_test_raise FAULT: the test-only RTC module (selftests/rtc_fault/)
+# raises FAULT: warn (a kernel WARNING) or triple_fault.
+t_test_raise() {
+	modprobe ptpu_test_rtc || return 1
+	echo "ptpu_test_rtc: raising $1"
+	if ! echo 1 >"/sys/module/ptpu_test_rtc/parameters/$1"; then
+		rmmod ptpu_test_rtc
+		return 1
+	fi
+	rmmod ptpu_test_rtc || return 1
+	echo "ptpu_test_rtc raised $1 on request"
 }
 
 # Run a kselftest binary and lift each of its results to the top level.
@@ -471,6 +491,8 @@ if [ "$suite" = demo ]; then
 	exec sh /opt/ptpu/demo.sh
 fi
 
+# ptpu_test_raise=FAULT@CHECK (see check()), none by default.
+ptpu_test_raise=${ptpu_test_raise:-@}
 exec 9>&1
 echo "TAP version 13"
 echo "# suite $suite in a $kind guest, kernel $(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
@@ -480,6 +502,11 @@ echo "# kernel log: the suite starts at record $kmsg_start"
 
 check load t_load
 case $suite in
+canary)
+	# make check's canary: a WARNING mid-suite, which dmesg_clean and the
+	# build machine's reading of the console must both catch.
+	check test_warn t_test_raise warn
+	;;
 full)
 	check_kselftest ptp_unified_test
 	check phc_ctl t_phc_ctl
