@@ -39,6 +39,9 @@ case " $only " in *" lint "*)
 esac
 
 case " $only " in *" unit "*)
+	# The test machinery's own tests: the tally and the retry rule fed
+	# fake runs (scripts/lib/tests/harness-test.sh).
+	tap_step unit-harness scripts/lib/tests/harness-test.sh
 	[ -f selftests/unit/Makefile ] && tap_step unit-arbiter make -s -C selftests/unit run
 	[ -f userspace/Makefile ] && tap_step unit-userspace make -s -C userspace test O="$B/userspace"
 	;;
@@ -62,15 +65,15 @@ guest() {
 
 case " $only " in *" guests "*)
 	k=${kernels[0]}
-	# The fault checks (fault-tests.sh) add about 4 min to TCG, 2 to nested.
-	guest "tcg-$k" --kernel "$k" --kind tcg --suite full --timeout 1200
-	guest "kvm-$k" --kernel "$k" --kind nested --suite full --timeout 1500
 	# The canary: a TCG guest whose test-only module raises a WARNING in
 	# the middle of its suite; its run must fail, and canary.sh checks
 	# that the tally says so (about 30 s).
 	selftests/vm/run-guest.sh --kernel "$k" --kind tcg --suite canary \
 		--out "$B/guests/canary-$k" --timeout 300 >"$L/guest-canary-$k.log" 2>&1
 	tap_step canary scripts/lib/tests/canary.sh "$B/guests/canary-$k" "$L/guest-canary-$k.log" $?
+	# The fault checks (fault-tests.sh) add about 4 min to TCG, 2 to nested.
+	guest "tcg-$k" --kernel "$k" --kind tcg --suite full --timeout 1200
+	guest "kvm-$k" --kernel "$k" --kind nested --suite full --timeout 1500
 	guest "kvm-saverestore-$k" --kernel "$k" --kind nested --suite saverestore --timeout 600
 	guest "kvm-tsc-$k" --kernel "$k" --kind nested --suite tsc --l2-clocksource tsc --timeout 900
 	# The nested host (L1) stays on the first kernel, Debian 12's own: it
