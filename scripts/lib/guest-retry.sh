@@ -234,12 +234,13 @@ run_guest_retrying() {
 		rc=$?
 		[ $rc != 0 ] || break
 		retry_verdict "$out" "$log" >"$out/retry-verdict"
-		if [ $try = 1 ] && grep -q '^retry: ' "$out/retry-verdict"; then
-			cp "$log" "$out/run-guest.log"
-			mv "$out" "$out.try1"
-			continue
+		grep -q '^retry: ' "$out/retry-verdict" || break
+		if [ $try = 2 ]; then
+			sed -i 's/^retry: /no retry: tried once already, lost again: /' "$out/retry-verdict"
+			break
 		fi
-		break
+		cp "$log" "$out/run-guest.log"
+		mv "$out" "$out.try1"
 	done
 	return $rc
 }

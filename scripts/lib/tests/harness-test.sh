@@ -354,7 +354,7 @@ mkdir -p "$fake/selftests/vm"
 	cat <<'EOF'
 out=$2
 rm -rf "$out"
-if [ -e "$tmp/fake/second" ]; then
+if [ -e "$tmp/fake/second" ] && [ ! -e "$tmp/fake/always-lost" ]; then
 	run_folder "$out" nested
 	cat "$out.log" >&2
 	rm -f "$out.log"
@@ -381,6 +381,18 @@ expect retried "the first run's not-ok still fails make check; both runs' consol
 expect retried "the closing lines say one run was tried again, and why" \
 	has retried '^Runs tried again: 1$'
 expect retried "and name the first run's failure" has retried 'guest kvm \(first run\): not ok 2 - kvm_failover'
+
+# Lost twice: one retry, then a failure that says why there was no third run.
+rm -rf "$tmp/fake/out" "$tmp/fake/out.try1" "$tmp/fake/second"
+touch "$tmp/fake/always-lost"
+(cd "$fake" && bash -c '. "$1/scripts/lib/guest-retry.sh"; run_guest_retrying "$2/out" "$2/run.log" --kind nested' \
+	_ "$top" "$tmp/fake") >"$tmp/lost-twice-run.out" 2>&1
+retried_rc=$?
+tally lost-twice "tally_guest 'guest kvm' '$tmp/fake/out' '$tmp/fake/run.log' $retried_rc"
+expect lost-twice "a run lost again after its retry fails, and says it was tried once already" \
+	has lost-twice 'FAIL guest kvm: did not finish; last check seen: not ok 2 - kvm_failover; no retry: tried once already, lost again: L2 frozen'
+expect lost-twice "both runs' not-oks count: 3 failed (two kvm_failover, the unfinished run)" \
+	[ "$rc/$(last lost-twice)" = "1/3 passed, 3 failed" ]
 
 echo "1..$n"
 exit $bad
