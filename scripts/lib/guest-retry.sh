@@ -77,14 +77,31 @@ system_map_of() {
 	esac
 }
 
-# rip_where MAP TEXT RIP: where a vCPU's RIP lies, for a kernel whose
-# System.map is MAP and whose _text the running kernel has at TEXT (both
-# hex; the difference is the KASLR offset). Prints "in FUNCTION" and
+# module_at CONSOLE RIP: the module RIP lies in, as "NAME+0xOFFSET", by
+# the module addresses of the last heartbeat on a nested guest's CONSOLE.
+module_at() {
+	local m name rest base size
+	for m in $(tr -d '\r' <"$1" 2>/dev/null | sed -n 's/^ptpu-guest: heartbeat [0-9.]* modules //p' | tail -n 1); do
+		name=${m%%@*} rest=${m#*@}
+		base=${rest%+*} size=${rest#*+}
+		[[ $base =~ ^0x[0-9a-f]+$ && $size =~ ^[0-9]+$ ]] || continue
+		if [ $((0x$2)) -ge $((base)) ] && [ $((0x$2)) -lt $((base + size)) ]; then
+			printf '%s+0x%x\n' "$name" $((0x$2 - base))
+			return 0
+		fi
+	done
+	return 1
+}
+
+# rip_where MAP TEXT RIP [CONSOLE]: where a vCPU's RIP lies, for a kernel
+# whose System.map is MAP and whose _text the running kernel has at TEXT
+# (both hex; the difference is the KASLR offset). Prints "in FUNCTION" and
 # succeeds for a kernel function that takes no lock, or for user space;
 # prints why not and fails for the module area (anything outside the
-# kernel's text), a lock function, or an address it cannot resolve.
+# kernel's text: the module is named when CONSOLE's last heartbeat places
+# it), a lock function, or an address it cannot resolve.
 rip_where() {
-	local map=$1 text=$2 rip=$3 map_text addr sym
+	local map=$1 text=$2 rip=$3 console=${4:-} map_text addr sym mod
 	if [ $((0x$rip)) -ge 0 ]; then
 		echo "in user space (0x$rip)"
 		return 0
@@ -100,7 +117,11 @@ rip_where() {
 		$1 <= a { s = $3 }
 		END { if (t != "" && e != "" && a >= t && a < e) print s }' "$map")
 	if [ -z "$sym" ]; then
-		echo "at 0x$rip, outside the kernel's text: in a module (ptp_unified's, perhaps)"
+		if mod=$(module_at "$console" "$rip"); then
+			echo "at 0x$rip, outside the kernel's text: in module $mod (by the last heartbeat's module addresses)"
+		else
+			echo "at 0x$rip, outside the kernel's text: in a module (ptp_unified's, perhaps)"
+		fi
 		return 1
 	fi
 	if [[ $sym =~ $lock_fn_re ]]; then
@@ -145,7 +166,7 @@ emulator_stop() {
 		fi
 		for rip in $(grep -oE 'RIP=[0-9a-f]+' <<<"$s1"); do
 			cpu=$((cpu + 1))
-			where=$(rip_where "$map" "$text" "${rip#RIP=}") || {
+			where=$(rip_where "$map" "$text" "${rip#RIP=}" "$console") || {
 				echo "vCPU $((cpu - 1)) frozen $where"
 				return 1
 			}
@@ -154,7 +175,7 @@ emulator_stop() {
 		echo "L2 frozen (no heartbeat in 20 s, registers unchanged): $all"
 	elif grep -q '^L1 view: shutdown exit: ' "$view"; then
 		while read -r cpu rip; do
-			where=$(rip_where "$map" "$text" "${rip#0x}") || {
+			where=$(rip_where "$map" "$text" "${rip#0x}" "$console") || {
 				echo "L2 triple-faulted on vCPU $cpu $where"
 				return 1
 			}

@@ -53,7 +53,7 @@ console_boot() {
 		printf 'ptpu-guest: kernel 6.1.0-57-amd64, _text at %x\r\n' $((0xffffffff81000000 + kaslr))
 		printf 'ptpu-guest: suite full starts (kernel log record 437)\r\n'
 		printf '[   27.510614] ptp_unified: loading out-of-tree module taints kernel.\r\n'
-		printf 'ptpu-guest: heartbeat 33.22\r\n'
+		printf 'ptpu-guest: heartbeat 33.22 modules ptp_unified@0xffffffffc0a40000+45056 ptp_kvm@0xffffffffc0a20000+16384 \r\n'
 	} >"$1"
 }
 warn_module() {
@@ -280,7 +280,7 @@ lost_l2 "$tmp/inmodule"
 frozen "$tmp/inmodule" "$idle" "$module"
 verdict inmodule "$tmp/inmodule"
 expect inmodule "a vCPU frozen outside the kernel's text (the module area): not retried" \
-	has inmodule '^no retry: .*vCPU 1 frozen at 0xffffffffc0a41234, outside the kernel.s text'
+	has inmodule '^no retry: .*vCPU 1 frozen at 0xffffffffc0a41234, outside the kernel.s text: in module ptp_unified\+0x1234 '
 
 lost_l2 "$tmp/inlock"
 frozen "$tmp/inlock" "$spin" "$idle"
@@ -323,7 +323,8 @@ expect triple "a dead L2 whose shutdown exit is in the kernel's own code: retrie
 lost_l2 "$tmp/triplemod"
 view "$tmp/triplemod" "L1 view: shutdown exit: vcpu 0 reason shutdown rip 0x$module"
 verdict triplemod "$tmp/triplemod"
-expect triplemod "a dead L2 whose shutdown exit is in the module area: not retried" has triplemod '^no retry: '
+expect triplemod "a dead L2 whose shutdown exit is in the module area: not retried, the module named" \
+	has triplemod '^no retry: .*triple-faulted on vCPU 0 at 0xffffffffc0a41234, outside the kernel.s text: in module ptp_unified\+0x1234 '
 
 lost_l2 "$tmp/noview"
 verdict noview "$tmp/noview"
