@@ -43,63 +43,6 @@
 /* An RTC change this large is a jump, not a phase reset. */
 #define PTPU_RTC_JUMP_NS		PTPU_NSEC_PER_SEC
 
-static s64 ptpu_clamp128(__int128_t v)
-{
-	if (v > S64_MAX)
-		return S64_MAX;
-	if (v < S64_MIN)
-		return S64_MIN;
-	return (s64)v;
-}
-
-static s64 ptpu_clamp(s64 v, s64 lim)
-{
-	if (v > lim)
-		return lim;
-	if (v < -lim)
-		return -lim;
-	return v;
-}
-
-/* Bounds add saturating at PTPU_BOUND_MAX, so they stay valid s64s. */
-static u64 ptpu_bsum(u64 a, u64 b)
-{
-	u64 r = ptpu_uadd_sat(a, b);
-
-	return r > PTPU_BOUND_MAX ? PTPU_BOUND_MAX : r;
-}
-
-static u64 ptpu_umax(u64 a, u64 b)
-{
-	return a > b ? a : b;
-}
-
-static u64 ptpu_umin(u64 a, u64 b)
-{
-	return a < b ? a : b;
-}
-
-static u32 ptpu_u32_sat(u64 v)
-{
-	return v > U32_MAX ? U32_MAX : (u32)v;
-}
-
-static s64 ppb_to_q32(s64 ppb)
-{
-	return ptpu_mul_div_s64(ppb, 1LL << 32, PTPU_PPB);
-}
-
-/* |q| in 2^-32 units to ppb, rounded up. */
-static u32 q32_to_ppb_up(s64 q)
-{
-	u64 a = ptpu_abs64(q);
-
-	/* 2^40 in 2^-32 units is a rate of 256: far beyond any u32 ppb. */
-	if (a >= 1ULL << 40)
-		return U32_MAX;
-	return ptpu_u32_sat((u64)ptpu_mul_div_s64((s64)a, PTPU_PPB, 1LL << 32) + 1);
-}
-
 /*
  * A line is fitted with its slope in 2^-56 units, the published models
  * carry it in 2^-32 (0.23 ppb). The fit's offset is taken at the newest
@@ -118,17 +61,6 @@ static s64 fit_to_q32(s64 f)
 	return (f + (1LL << (PTPU_FIT_SHIFT - 1))) >> PTPU_FIT_SHIFT;
 }
 
-/* v / n for n > 0, rounded to nearest (div64_s64 truncates toward 0). */
-static s64 ptpu_div_round(s64 v, s64 n)
-{
-	s64 q = div64_s64(v, n), rem = v - q * n;
-
-	/* Neither 2 * |rem| < 2n nor q +- 1 (|q| <= |v| / 2 for n >= 2) overflows. */
-	if (2 * ptpu_abs64(rem) >= (u64)n)
-		q += v < 0 ? -1 : 1;
-	return q;
-}
-
 /* num * 2^56 / den for den > 0, saturated, without 128-bit division. */
 static s64 ptpu_div128_fit(__int128_t num, __int128_t den)
 {
@@ -144,34 +76,12 @@ static s64 ptpu_div128_fit(__int128_t num, __int128_t den)
 	return ptpu_mul_div_s64((s64)num, 1LL << (32 + PTPU_FIT_SHIFT), (s64)den);
 }
 
-static u64 ptpu_isqrt64(u64 v)
+/* Bounds add saturating at PTPU_BOUND_MAX, so they stay valid s64s. */
+static u64 ptpu_bsum(u64 a, u64 b)
 {
-	u64 r = 0, bit = 1ULL << 62;
+	u64 r = ptpu_uadd_sat(a, b);
 
-	while (bit > v)
-		bit >>= 2;
-	while (bit) {
-		if (v >= r + bit) {
-			v -= r + bit;
-			r = (r >> 1) + bit;
-		} else {
-			r >>= 1;
-		}
-		bit >>= 2;
-	}
-	return r;
-}
-
-/* sqrt(ss / k) for a 128-bit sum of squares, without 128-bit division. */
-static u64 ptpu_rms(__uint128_t ss, u32 k)
-{
-	unsigned int sh = 0;
-
-	while (ss >> 64) {
-		ss >>= 2;
-		sh++;
-	}
-	return ptpu_isqrt64(div64_u64((u64)ss, k)) << sh;
+	return r > PTPU_BOUND_MAX ? PTPU_BOUND_MAX : r;
 }
 
 static bool cfg_valid(const struct ptpu_arbiter_config *c)
@@ -295,7 +205,7 @@ static void src_fit(struct ptpu_arbiter *arb, struct ptpu_source *s)
 	const struct ptpu_hist *last = &s->hist[s->count - 1];
 	struct ptpu_sums m = { .n = s->count };
 	__int128_t den;
-	s64 lim = ppb_to_q32(PTPU_FREQ_MAX_PPB), freq, a, lfreq, la, x, y;
+	s64 lim = ptpu_ppb_to_q32(PTPU_FREQ_MAX_PPB), freq, a, lfreq, la, x, y;
 	u64 uf, luf, jit, ljit, b;
 	u32 i;
 
@@ -947,7 +857,7 @@ static void cover(struct ptpu_model *m, s64 est, u64 bound, s64 freq, u32 drift)
 
 	m->bound0 = ptpu_umax(m->bound0, need);
 	m->drift_ppb = ptpu_u32_sat(ptpu_umax(m->drift_ppb,
-					      (u64)drift + q32_to_ppb_up(m->freq - freq)));
+					      (u64)drift + ptpu_q32_to_ppb_up(m->freq - freq)));
 }
 
 /* Until it is decided, a suspect's claim is as likely as the output. */
@@ -1015,7 +925,7 @@ static void steer_hold(const struct ptpu_arbiter *arb,
 		       const struct ptpu_source *s, s64 r, struct ptpu_model *m)
 {
 	u64 own = ptpu_umax(arb->base_drift, arb->cfg.max_drift_ppb);
-	u64 src = (u64)s->est.drift_ppb + q32_to_ppb_up(arb->base_freq - s->est.freq);
+	u64 src = (u64)s->est.drift_ppb + ptpu_q32_to_ppb_up(arb->base_freq - s->est.freq);
 
 	m->freq = arb->base_freq;
 	m->bound0 = ptpu_umin(ptpu_model_bound(&arb->model, arb->now),
@@ -1042,13 +952,13 @@ static void steer_follow(struct ptpu_arbiter *arb, const struct ptpu_source *s,
 	 * correction leaves room for it (up to half the limit), so
 	 * that the clock's error changes no faster than the limit.
 	 */
-	slew = ppb_to_q32(arb->cfg.slew_limit_ppb -
+	slew = ptpu_ppb_to_q32(arb->cfg.slew_limit_ppb -
 			  ptpu_umin(s->uf, arb->cfg.slew_limit_ppb / 2));
 	c = ptpu_clamp(ptpu_mul_div_s64(corr, 1LL << 32, slew_tau(s)), slew);
 	m->freq = s->est.freq + c;
 	/* The bound owns up to all of the offset, corrected or not. */
 	m->bound0 = ptpu_bsum(s->cur_bound, ptpu_abs64(r));
-	m->drift_ppb = ptpu_u32_sat((u64)s->est.drift_ppb + q32_to_ppb_up(c));
+	m->drift_ppb = ptpu_u32_sat((u64)s->est.drift_ppb + ptpu_q32_to_ppb_up(c));
 	arb->base_freq = s->est.freq;
 	arb->base_drift = s->est.drift_ppb;
 	arb->ever_synced = true;
@@ -1198,7 +1108,7 @@ int ptpu_arbiter_init(struct ptpu_arbiter *arb,
 		cfg = &def;
 	}
 	if (!arb || !seed || !cfg_valid(cfg) || seed->bound0 > PTPU_BOUND_MAX ||
-	    ptpu_abs64(seed->freq) > (u64)ppb_to_q32(PTPU_FREQ_MAX_PPB))
+	    ptpu_abs64(seed->freq) > (u64)ptpu_ppb_to_q32(PTPU_FREQ_MAX_PPB))
 		return -EINVAL;
 
 	memset(arb, 0, sizeof(*arb));

@@ -17,7 +17,7 @@
 #ifndef PTPU_ARBITER_H
 #define PTPU_ARBITER_H
 
-#include "ptpu_types.h"
+#include "ptpu_fixed.h"
 
 #define PTPU_MAX_SOURCES	16
 /* Source names: at most 15 characters plus the NUL. */
