@@ -8,7 +8,7 @@
  * arithmetic saturates instead of wrapping, and products that can exceed 64
  * bits use 128-bit intermediates without 128-bit division.
  */
-#include "arbiter.h"
+#include "arbiter_internal.h"
 
 /* A fitted frequency beyond this is noise: no oscillator is that bad. */
 #define PTPU_FREQ_MAX_PPB	1000000LL	/* 1000 ppm */
@@ -29,19 +29,6 @@
  * bound is below step_threshold / PTPU_PRECISE_DIV.
  */
 #define PTPU_PRECISE_DIV	4
-
-/*
- * An uncalibrated RTC reading N means UTC was in [N, N + 1 s) at the edge:
- * its effective sample is N + 0.5 s with a bound of 1 s (on top of its
- * edge-timing bound), generous on both sides.
- */
-#define PTPU_RTC_UNCAL_OFFSET_NS	(PTPU_NSEC_PER_SEC / 2)
-#define PTPU_RTC_UNCAL_BOUND_NS		PTPU_NSEC_PER_SEC
-/* Phase calibration: edges averaged, and the output bound it needs. */
-#define PTPU_RTC_CAL_EDGES		4
-#define PTPU_RTC_CAL_MAX_BOUND_NS	(50LL * 1000 * 1000)
-/* An RTC change this large is a jump, not a phase reset. */
-#define PTPU_RTC_JUMP_NS		PTPU_NSEC_PER_SEC
 
 /*
  * A line is fitted with its slope in 2^-56 units, the published models
@@ -76,14 +63,6 @@ static s64 ptpu_div128_fit(__int128_t num, __int128_t den)
 	return ptpu_mul_div_s64((s64)num, 1LL << (32 + PTPU_FIT_SHIFT), (s64)den);
 }
 
-/* Bounds add saturating at PTPU_BOUND_MAX, so they stay valid s64s. */
-static u64 ptpu_bsum(u64 a, u64 b)
-{
-	u64 r = ptpu_uadd_sat(a, b);
-
-	return r > PTPU_BOUND_MAX ? PTPU_BOUND_MAX : r;
-}
-
 static bool cfg_valid(const struct ptpu_arbiter_config *c)
 {
 	return c->max_drift_ppb <= PTPU_MAX_DRIFT_PPB_MAX &&
@@ -103,11 +82,6 @@ static struct ptpu_source *src_at(struct ptpu_arbiter *arb, int idx)
 	return &arb->src[idx];
 }
 
-static bool src_is_rtc(const struct ptpu_source *s)
-{
-	return s->cls == PTPU_CLASS_RTC;
-}
-
 static s64 src_age(const struct ptpu_source *s, s64 now)
 {
 	return s->has_last ? ptpu_sub_sat(now, s->last_raw) : S64_MAX;
@@ -119,19 +93,6 @@ static bool src_fresh(const struct ptpu_arbiter *arb,
 {
 	return s->used && s->count && !s->withdrawn &&
 	       src_age(s, arb->now) <= (s64)arb->cfg.stale_ns;
-}
-
-/* The part of an RTC's bound that comes from its unknown phase. */
-static u64 src_extra(const struct ptpu_source *s)
-{
-	if (!src_is_rtc(s))
-		return 0;
-	return s->calibrated ? s->cal_err : PTPU_RTC_UNCAL_BOUND_NS;
-}
-
-static s64 rtc_phase(const struct ptpu_source *s)
-{
-	return s->calibrated ? s->phase : PTPU_RTC_UNCAL_OFFSET_NS;
 }
 
 static u64 src_score(const struct ptpu_arbiter *arb,
@@ -200,7 +161,7 @@ static u64 fit_line(const struct ptpu_source *s, const struct ptpu_sums *m,
  * least-squares slope when the history knows it better than the prior does
  * (the source's last good fit, else the output's frequency).
  */
-static void src_fit(struct ptpu_arbiter *arb, struct ptpu_source *s)
+void ptpu_src_fit(struct ptpu_arbiter *arb, struct ptpu_source *s)
 {
 	const struct ptpu_hist *last = &s->hist[s->count - 1];
 	struct ptpu_sums m = { .n = s->count };
@@ -263,7 +224,7 @@ static void src_fit(struct ptpu_arbiter *arb, struct ptpu_source *s)
 	 * fit differs from it by |a|, and typically from any sample by the
 	 * jitter: cover both.
 	 */
-	b = ptpu_bsum(last->bound, src_extra(s));
+	b = ptpu_bsum(last->bound, ptpu_src_phase_bound(s));
 	s->score_base = ptpu_bsum(b, s->jitter);
 	s->est.raw0 = last->raw;
 	s->est.ref0 = ptpu_add_sat(ptpu_add_sat(last->raw, last->off), a);
@@ -275,15 +236,15 @@ static void src_fit(struct ptpu_arbiter *arb, struct ptpu_source *s)
 	src_refresh(arb, s);
 }
 
-static void hist_reset(struct ptpu_source *s)
+void ptpu_hist_reset(struct ptpu_source *s)
 {
 	s->count = 0;
 	s->jitter = 0;
 	s->interval = 0;
 }
 
-static void hist_push(struct ptpu_arbiter *arb, struct ptpu_source *s,
-		      const struct ptpu_hist *h)
+void ptpu_hist_push(struct ptpu_arbiter *arb, struct ptpu_source *s,
+		    const struct ptpu_hist *h)
 {
 	s64 horizon = ptpu_sub_sat(h->raw, (s64)arb->cfg.stale_ns);
 	u32 drop = 0;
@@ -299,127 +260,7 @@ static void hist_push(struct ptpu_arbiter *arb, struct ptpu_source *s,
 		s->count -= drop;
 	}
 	s->hist[s->count++] = *h;
-	src_fit(arb, s);
-}
-
-/*
- * Is the output good enough to measure an RTC's phase against (or to
- * re-measure it after a phase reset)?
- */
-static bool rtc_can_calibrate(const struct ptpu_arbiter *arb, u32 idx,
-			      s64 raw)
-{
-	const struct ptpu_source *sel;
-
-	if (arb->selected < 0 || arb->selected == (int)idx ||
-	    arb->state != PTPU_STATE_SYNCED || arb->jump.active)
-		return false;
-	sel = &arb->src[arb->selected];
-	return !src_is_rtc(sel) &&
-	       ptpu_model_bound(&arb->model, raw) <= PTPU_RTC_CAL_MAX_BOUND_NS;
-}
-
-/* An RTC second edge at @raw reading @ref: one phase measurement. */
-static void rtc_cal_edge(struct ptpu_arbiter *arb, u32 idx, s64 raw, s64 ref,
-			 struct ptpu_events *ev)
-{
-	struct ptpu_source *s = &arb->src[idx];
-	s64 phase, shift;
-	u32 i;
-
-	if (!src_is_rtc(s) || s->calibrated)
-		return;
-	if (!rtc_can_calibrate(arb, idx, raw)) {
-		s->cal_n = 0;
-		return;
-	}
-	phase = ptpu_sub_sat(ptpu_model_time(&arb->model, raw), ref);
-	/* A phase outside the uncalibrated claim means a wrong RTC. */
-	if (ptpu_abs64(ptpu_sub_sat(phase, PTPU_RTC_UNCAL_OFFSET_NS)) >
-	    PTPU_RTC_UNCAL_BOUND_NS) {
-		s->cal_n = 0;
-		return;
-	}
-	if (!s->cal_n) {
-		s->cal_sum = 0;
-		s->cal_min = phase;
-		s->cal_max = phase;
-		s->cal_mbound = 0;
-	}
-	s->cal_sum += phase;
-	s->cal_min = phase < s->cal_min ? phase : s->cal_min;
-	s->cal_max = phase > s->cal_max ? phase : s->cal_max;
-	s->cal_mbound = ptpu_umax(s->cal_mbound, ptpu_model_bound(&arb->model, raw));
-	if (++s->cal_n < PTPU_RTC_CAL_EDGES)
-		return;
-
-	s->phase = div64_s64(s->cal_sum, PTPU_RTC_CAL_EDGES);
-	s->cal_err = ptpu_bsum((u64)(s->cal_max - s->cal_min) / 2 + 1, s->cal_mbound);
-	s->cal_n = 0;
-	/* The history was taken with the assumed phase: move it to the real one. */
-	shift = s->phase - PTPU_RTC_UNCAL_OFFSET_NS;
-	for (i = 0; i < s->count; i++)
-		s->hist[i].off = ptpu_add_sat(s->hist[i].off, shift);
-	s->calibrated = true;
-	src_fit(arb, s);
-	ev->mask |= PTPU_EV_CALIBRATION;
-}
-
-static s64 rtc_ref_of(const struct ptpu_source *s, const struct ptpu_hist *h)
-{
-	return ptpu_sub_sat(ptpu_add_sat(h->raw, h->off), rtc_phase(s));
-}
-
-/*
- * A calibrated RTC moved by itself (QEMU restarts its phase when the guest
- * writes it): measure the phase again against a good output, or, with none,
- * re-base it so the RTC continues its own prediction. Never a step.
- */
-static void rtc_recalibrate(struct ptpu_arbiter *arb, u32 idx,
-			    const struct ptpu_hist *h, struct ptpu_events *ev)
-{
-	struct ptpu_source *s = &arb->src[idx];
-	struct ptpu_hist nh = *h;
-	s64 ref = rtc_ref_of(s, h), pred, moved;
-
-	ev->mask |= PTPU_EV_CALIBRATION;
-	if (rtc_can_calibrate(arb, idx, h->raw) || !s->count) {
-		s->calibrated = false;
-		s->cal_n = 0;
-		hist_reset(s);
-		nh.off = ptpu_add_sat(ptpu_sub_sat(ref, h->raw), PTPU_RTC_UNCAL_OFFSET_NS);
-		hist_push(arb, s, &nh);
-		rtc_cal_edge(arb, idx, h->raw, ref, ev);
-		return;
-	}
-	pred = ptpu_model_time(&s->est, h->raw);
-	moved = ptpu_sub_sat(pred, ptpu_add_sat(h->raw, h->off));
-	s->phase = ptpu_add_sat(s->phase, moved);
-	/*
-	 * The new phase is only as good as the prediction it came from, and
-	 * alone the RTC cannot tell a phase reset from a pause shorter than a
-	 * second: until a better source settles it, either may be the truth.
-	 */
-	s->cal_err = ptpu_bsum(ptpu_umax(s->cal_err, ptpu_model_bound(&s->est, h->raw)),
-			       ptpu_abs64(moved));
-	nh.off = ptpu_sub_sat(pred, h->raw);
-	hist_push(arb, s, &nh);
-}
-
-/* An RTC that jumped by seconds against everyone else was set wrong. */
-static void rtc_uncalibrate(struct ptpu_arbiter *arb, u32 idx,
-			    const struct ptpu_hist *h, struct ptpu_events *ev)
-{
-	struct ptpu_source *s = &arb->src[idx];
-	struct ptpu_hist nh = *h;
-	s64 ref = rtc_ref_of(s, h);
-
-	s->calibrated = false;
-	s->cal_n = 0;
-	hist_reset(s);
-	nh.off = ptpu_add_sat(ptpu_sub_sat(ref, h->raw), PTPU_RTC_UNCAL_OFFSET_NS);
-	hist_push(arb, s, &nh);
-	ev->mask |= PTPU_EV_CALIBRATION;
+	ptpu_src_fit(arb, s);
 }
 
 /*
@@ -436,7 +277,7 @@ static s64 src_deviation(const struct ptpu_arbiter *arb,
 
 	*tol = ptpu_bsum(ptpu_model_bound(m, h->raw), h->bound);
 	if (!s->count)
-		*tol = ptpu_bsum(*tol, src_extra(s));
+		*tol = ptpu_bsum(*tol, ptpu_src_phase_bound(s));
 	return ptpu_sub_sat(ptpu_add_sat(h->raw, h->off), ptpu_model_time(m, h->raw));
 }
 
@@ -456,10 +297,10 @@ static void jump_declare(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		s = &arb->src[i];
 		if (!s->used)
 			continue;
-		hist_reset(s);
+		ptpu_hist_reset(s);
 		if (s->has_post) {
 			s->has_post = false;
-			hist_push(arb, s, &s->post);
+			ptpu_hist_push(arb, s, &s->post);
 		}
 	}
 	arb->step_hint = arb->jump.shift;
@@ -471,8 +312,8 @@ static void jump_declare(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 
 /*
  * No disruption after all. With @blame, fresh sources contradicted the
- * suspect: the fault is its own (for a calibrated RTC: a phase reset or a
- * wrong setting). Without, the suspect withdrew its claim or went away.
+ * suspect: the fault is its own (a jump its class started is its class's
+ * to judge). Without, the suspect withdrew its claim or went away.
  */
 static void jump_cancel(struct ptpu_arbiter *arb, bool blame,
 			struct ptpu_events *ev)
@@ -489,8 +330,8 @@ static void jump_cancel(struct ptpu_arbiter *arb, bool blame,
 		s->has_post = false;
 		/* It saw the same bogus shift: as wrong as the suspect. */
 		if (j->agreed & BIT(i))
-			hist_reset(s);
-		hist_push(arb, s, &s->post);
+			ptpu_hist_reset(s);
+		ptpu_hist_push(arb, s, &s->post);
 	}
 	s = &arb->src[j->src];
 	if (!s->used || !s->has_post)
@@ -498,14 +339,12 @@ static void jump_cancel(struct ptpu_arbiter *arb, bool blame,
 	s->has_post = false;
 	if (!blame)
 		return;
-	if (j->rtc && j->phase) {
-		rtc_recalibrate(arb, j->src, &s->post, ev);
-	} else if (j->rtc) {
-		rtc_uncalibrate(arb, j->src, &s->post, ev);
+	if (j->own_moves && s->ops->blamed) {
+		s->ops->blamed(arb, j->src, &s->post, j->maybe_own, ev);
 	} else {
 		/* Its offset really changed: start over, selection judges it. */
-		hist_reset(s);
-		hist_push(arb, s, &s->post);
+		ptpu_hist_reset(s);
+		ptpu_hist_push(arb, s, &s->post);
 	}
 }
 
@@ -514,7 +353,7 @@ static void jump_check(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 {
 	struct ptpu_jump *j = &arb->jump;
 	struct ptpu_source *s;
-	u32 wait = 0, i;
+	u32 wait;
 
 	if (!j->active)
 		return;
@@ -523,13 +362,10 @@ static void jump_check(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		jump_cancel(arb, false, ev);
 		return;
 	}
-	for (i = 0; i < PTPU_MAX_SOURCES; i++)
-		if (i != j->src && src_fresh(arb, &arb->src[i]) && arb->src[i].cfg.enabled)
-			wait |= BIT(i);
-
+	wait = ptpu_voters(arb, j->src);
 	if (!wait) {
-		/* Alone: a lone RTC's sub-second move is a phase reset. */
-		if (j->phase)
+		/* Alone: a move that may be the suspect's own is taken as that. */
+		if (j->maybe_own)
 			jump_cancel(arb, true, ev);
 		else
 			jump_declare(arb, ev);
@@ -538,38 +374,44 @@ static void jump_check(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 	/*
 	 * A precise source is believed at once: the others may take a poll
 	 * interval to speak, and the output would be wrong all that time. Not
-	 * an RTC while others are fresh: it has phase resets of its own.
+	 * one with moves of its own while others are fresh to tell.
 	 */
-	if (j->precise && !j->rtc) {
+	if (j->precise && !j->own_moves) {
 		jump_declare(arb, ev);
 		return;
 	}
 	if (wait & ~j->heard)
 		return;
-	if (j->phase && !j->agreed)
+	if (j->maybe_own && !j->agreed)
 		jump_cancel(arb, true, ev);
 	else
 		jump_declare(arb, ev);
 }
 
-static void jump_start(struct ptpu_arbiter *arb, u32 idx,
-		       const struct ptpu_hist *h, s64 dev, u64 tol, bool rtc,
-		       bool phase)
+/**
+ * ptpu_jump_start() - make a sample a suspected jump, pending the others' votes
+ * @arb:	the arbiter
+ * @idx:	the suspect source
+ * @d:		its sample, judged
+ * @flags:	PTPU_JUMP_OWN_MOVES, PTPU_JUMP_MAYBE_OWN (see struct ptpu_jump)
+ */
+void ptpu_jump_start(struct ptpu_arbiter *arb, u32 idx,
+		     const struct ptpu_deviation *d, u32 flags)
 {
 	struct ptpu_source *s = &arb->src[idx];
 	struct ptpu_jump *j = &arb->jump;
-	u64 b = ptpu_bsum(ptpu_bsum(h->bound, s->jitter), src_extra(s));
+	u64 b = ptpu_bsum(ptpu_bsum(d->h.bound, s->jitter), ptpu_src_phase_bound(s));
 
 	memset(j, 0, sizeof(*j));
 	j->active = true;
 	j->precise = b <= arb->cfg.step_threshold_ns / PTPU_PRECISE_DIV;
-	j->rtc = rtc;
-	j->phase = phase;
+	j->own_moves = flags & PTPU_JUMP_OWN_MOVES;
+	j->maybe_own = flags & PTPU_JUMP_MAYBE_OWN;
 	j->src = idx;
-	j->raw = h->raw;
-	j->shift = dev;
-	j->tol = tol;
-	s->post = *h;
+	j->raw = d->h.raw;
+	j->shift = d->dev;
+	j->tol = d->tol;
+	s->post = d->h;
 	s->has_post = true;
 }
 
@@ -608,15 +450,31 @@ static bool jump_vote(struct ptpu_arbiter *arb, u32 idx,
 	return false;
 }
 
-/* Is another enabled source fresh enough to confirm or deny an RTC? */
-static bool others_fresh(const struct ptpu_arbiter *arb, u32 idx)
+/**
+ * ptpu_voters() - the sources whose samples can confirm or deny a jump
+ * @arb:	the arbiter
+ * @idx:	the suspect (not one of them)
+ *
+ * Return: bit i set for every other enabled source with a fresh estimate.
+ */
+u32 ptpu_voters(const struct ptpu_arbiter *arb, u32 idx)
 {
-	u32 i;
+	u32 voters = 0, i;
 
 	for (i = 0; i < PTPU_MAX_SOURCES; i++)
 		if (i != idx && src_fresh(arb, &arb->src[i]) && arb->src[i].cfg.enabled)
-			return true;
-	return false;
+			voters |= BIT(i);
+	return voters;
+}
+
+/* The sample entered the history: its class may learn from it. */
+static void src_accepted(struct ptpu_arbiter *arb, u32 idx,
+			 const struct ptpu_sample *smp, struct ptpu_events *ev)
+{
+	const struct ptpu_class_ops *ops = arb->src[idx].ops;
+
+	if (ops->accepted)
+		ops->accepted(arb, idx, smp->raw_ns, smp->ref_ns, ev);
 }
 
 static void sample_process(struct ptpu_arbiter *arb, u32 idx,
@@ -625,14 +483,14 @@ static void sample_process(struct ptpu_arbiter *arb, u32 idx,
 {
 	struct ptpu_source *s = &arb->src[idx];
 	s64 thr = (s64)arb->cfg.step_threshold_ns, dev_own, dev_mod;
+	struct ptpu_deviation d;
 	struct ptpu_hist h;
 	u64 tol_own, tol_mod, mbound, a;
 	bool own, mod, suspect;
 
 	h.raw = smp->raw_ns;
-	h.off = smp->ref_ns - smp->raw_ns;	/* checked not to overflow */
-	if (src_is_rtc(s))
-		h.off = ptpu_add_sat(h.off, rtc_phase(s));
+	/* ref - raw is checked not to overflow; the phase add saturates. */
+	h.off = ptpu_add_sat(smp->ref_ns - smp->raw_ns, ptpu_src_phase(s));
 	h.bound = smp->bound_ns;
 
 	s->last_raw = smp->raw_ns;
@@ -646,7 +504,7 @@ static void sample_process(struct ptpu_arbiter *arb, u32 idx,
 	dev_mod = ptpu_sub_sat(ptpu_add_sat(h.raw, h.off),
 			       ptpu_model_time(&arb->model, h.raw));
 	mbound = ptpu_model_bound(&arb->model, h.raw);
-	tol_mod = ptpu_bsum(mbound, ptpu_bsum(h.bound, src_extra(s)));
+	tol_mod = ptpu_bsum(mbound, ptpu_bsum(h.bound, ptpu_src_phase_bound(s)));
 	/*
 	 * A sample that misses the output's interval by more than its own
 	 * source's estimate could be off proves the output's model wrong (a
@@ -664,8 +522,8 @@ static void sample_process(struct ptpu_arbiter *arb, u32 idx,
 		return;
 
 	if (!s->count) {
-		hist_push(arb, s, &h);
-		rtc_cal_edge(arb, idx, h.raw, smp->ref_ns, ev);
+		ptpu_hist_push(arb, s, &h);
+		src_accepted(arb, idx, smp, ev);
 		return;
 	}
 
@@ -682,24 +540,20 @@ static void sample_process(struct ptpu_arbiter *arb, u32 idx,
 		return;
 	suspect = mod && s->cfg.enabled && !arb->jump.active;
 
-	if (src_is_rtc(s) && s->calibrated && a > tol_own) {
-		if (a >= ptpu_bsum(PTPU_RTC_JUMP_NS, tol_own) && suspect)
-			jump_start(arb, idx, &h, dev_own, tol_own, true, false);
-		else if (own && suspect && others_fresh(arb, idx))
-			jump_start(arb, idx, &h, dev_own, tol_own, true, true);
-		else
-			rtc_recalibrate(arb, idx, &h, ev);
+	d = (struct ptpu_deviation){ .h = h, .dev = dev_own, .tol = tol_own,
+				     .own = own, .suspect = suspect };
+	/* Its class may know moves of its own (an RTC's phase resets). */
+	if (a > tol_own && s->ops->deviated && s->ops->deviated(arb, idx, &d, ev))
 		return;
-	}
 	if (own && suspect) {
-		jump_start(arb, idx, &h, dev_own, tol_own, false, false);
+		ptpu_jump_start(arb, idx, &d, 0);
 		return;
 	}
 	/* A discontinuity of this source alone, toward the output: start over. */
 	if (own)
-		hist_reset(s);
-	hist_push(arb, s, &h);
-	rtc_cal_edge(arb, idx, h.raw, smp->ref_ns, ev);
+		ptpu_hist_reset(s);
+	ptpu_hist_push(arb, s, &h);
+	src_accepted(arb, idx, smp, ev);
 }
 
 static void mark_lost(struct ptpu_arbiter *arb, struct ptpu_events *ev)
@@ -1073,6 +927,13 @@ static void advance(struct ptpu_arbiter *arb, s64 now_raw)
 		arb->now = now_raw;
 }
 
+/* Classes that add nothing to the generic rules. */
+static const struct ptpu_class_ops ptpu_plain_ops;
+
+static const struct ptpu_class_ops *const ptpu_class_ops[PTPU_CLASS_COUNT] = {
+	[PTPU_CLASS_RTC] = &ptpu_rtc_ops,
+};
+
 /**
  * ptpu_arbiter_default_config() - fill in the default knobs
  * @cfg: filled with the PTPU_DEFAULT_* values
@@ -1195,6 +1056,7 @@ int ptpu_arbiter_register(struct ptpu_arbiter *arb, const char *name,
 	memset(&arb->src[i], 0, sizeof(arb->src[i]));
 	memcpy(arb->src[i].name, name, len);
 	arb->src[i].cls = cls;
+	arb->src[i].ops = ptpu_class_ops[cls] ?: &ptpu_plain_ops;
 	arb->src[i].used = true;
 	arb->src[i].cfg.enabled = true;
 	return i;
@@ -1409,11 +1271,12 @@ int ptpu_arbiter_source_status(const struct ptpu_arbiter *arb, int idx,
 	st->selected = arb->selected == idx;
 	st->falseticker = s->falseticker;
 	st->suspect = arb->jump.active && arb->jump.src == (u32)idx;
-	st->calibrated = s->calibrated;
 	st->leap = s->leap;
 	st->stratum = s->stratum;
 	st->samples = s->count;
 	st->age_ns = s->has_last ? ptpu_sub_sat(now_raw, s->last_raw) : -1;
+	if (s->ops->status)
+		s->ops->status(s, st);
 	if (!s->count) {
 		st->bound_ns = PTPU_BOUND_MAX;
 		return 0;
