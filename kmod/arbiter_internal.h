@@ -9,6 +9,9 @@
 
 #include "arbiter.h"
 
+/* A fitted frequency beyond this is noise: no oscillator is that bad. */
+#define PTPU_FREQ_MAX_PPB	1000000LL	/* 1000 ppm */
+
 /**
  * struct ptpu_deviation - a sample judged against its own source
  * @h:		the effective sample (its class's phase applied)
@@ -80,10 +83,28 @@ static inline u64 ptpu_bsum(u64 a, u64 b)
 	return r > PTPU_BOUND_MAX ? PTPU_BOUND_MAX : r;
 }
 
+static inline s64 ptpu_src_age(const struct ptpu_source *s, s64 now)
+{
+	return s->has_last ? ptpu_sub_sat(now, s->last_raw) : S64_MAX;
+}
+
+/* Has an estimate and its newest sample is recent enough to select it. */
+static inline bool ptpu_src_fresh(const struct ptpu_arbiter *arb,
+				  const struct ptpu_source *s)
+{
+	return s->used && s->count && !s->withdrawn &&
+	       ptpu_src_age(s, arb->now) <= (s64)arb->cfg.stale_ns;
+}
+
+/* arbiter_estimate.c */
+void ptpu_src_refresh(const struct ptpu_arbiter *arb, struct ptpu_source *s);
 void ptpu_src_fit(struct ptpu_arbiter *arb, struct ptpu_source *s);
 void ptpu_hist_reset(struct ptpu_source *s);
 void ptpu_hist_push(struct ptpu_arbiter *arb, struct ptpu_source *s,
 		    const struct ptpu_hist *h);
+s64 ptpu_src_deviation(const struct ptpu_arbiter *arb,
+		       const struct ptpu_source *s, const struct ptpu_hist *h,
+		       u64 *tol);
 
 /* ptpu_jump_start() flags */
 #define PTPU_JUMP_OWN_MOVES	BIT(0)	/* see struct ptpu_jump */
