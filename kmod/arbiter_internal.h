@@ -106,6 +106,10 @@ s64 ptpu_src_deviation(const struct ptpu_arbiter *arb,
 		       const struct ptpu_source *s, const struct ptpu_hist *h,
 		       u64 *tol);
 
+/* arbiter_select.c */
+void ptpu_mark_lost(struct ptpu_arbiter *arb, struct ptpu_events *ev);
+void ptpu_select(struct ptpu_arbiter *arb, struct ptpu_events *ev);
+
 /* ptpu_jump_start() flags */
 #define PTPU_JUMP_OWN_MOVES	BIT(0)	/* see struct ptpu_jump */
 #define PTPU_JUMP_MAYBE_OWN	BIT(1)
