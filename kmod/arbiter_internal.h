@@ -110,6 +110,9 @@ s64 ptpu_src_deviation(const struct ptpu_arbiter *arb,
 void ptpu_mark_lost(struct ptpu_arbiter *arb, struct ptpu_events *ev);
 void ptpu_select(struct ptpu_arbiter *arb, struct ptpu_events *ev);
 
+/* arbiter_steer.c */
+void ptpu_steer(struct ptpu_arbiter *arb, struct ptpu_events *ev);
+
 /* ptpu_jump_start() flags */
 #define PTPU_JUMP_OWN_MOVES	BIT(0)	/* see struct ptpu_jump */
 #define PTPU_JUMP_MAYBE_OWN	BIT(1)
