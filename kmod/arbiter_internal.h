@@ -113,12 +113,16 @@ void ptpu_select(struct ptpu_arbiter *arb, struct ptpu_events *ev);
 /* arbiter_steer.c */
 void ptpu_steer(struct ptpu_arbiter *arb, struct ptpu_events *ev);
 
-/* ptpu_jump_start() flags */
+/* arbiter_disrupt.c; ptpu_jump_start() flags: */
 #define PTPU_JUMP_OWN_MOVES	BIT(0)	/* see struct ptpu_jump */
 #define PTPU_JUMP_MAYBE_OWN	BIT(1)
 
+void ptpu_take_sample(struct ptpu_arbiter *arb, u32 idx,
+		      const struct ptpu_sample *smp, struct ptpu_events *ev);
 u32 ptpu_voters(const struct ptpu_arbiter *arb, u32 idx);
 void ptpu_jump_start(struct ptpu_arbiter *arb, u32 idx,
 		     const struct ptpu_deviation *d, u32 flags);
+void ptpu_jump_check(struct ptpu_arbiter *arb, struct ptpu_events *ev);
+void ptpu_jump_forget(struct ptpu_arbiter *arb, u32 idx, struct ptpu_events *ev);
 
 #endif /* PTPU_ARBITER_INTERNAL_H */
