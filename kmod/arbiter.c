@@ -157,7 +157,8 @@ int ptpu_arbiter_find(const struct ptpu_arbiter *arb, const char *name)
  * ptpu_arbiter_register() - add a source
  * @arb:	the arbiter
  * @name:	unique name, 1 to PTPU_NAME_LEN - 1 characters
- * @cls:	its class; PTPU_CLASS_RTC samples get the RTC phase treatment
+ * @cls:	its class, which may bring rules of its own (PTPU_CLASS_RTC:
+ *		its phase calibration, arbiter_rtc.c)
  *
  * The source starts enabled, priority 0, not preferred, with no samples.
  *

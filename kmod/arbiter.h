@@ -127,9 +127,10 @@ struct ptpu_sample {
  *
  * Readers evaluate it with ptpu_model_time() and ptpu_model_bound(); the
  * module copies it under a seqcount. The output is re-anchored at every
- * arbiter call (ptpu_model_anchor()): without @frac0, each re-anchoring
- * dropped up to a ns, and the output ran 1 to 2 ns behind its source for
- * as long as the correction took to make that up.
+ * arbiter call (ptpu_model_anchor()), and @frac0 keeps what a whole-ns
+ * anchor would drop: up to a ns each time, which would leave the output
+ * 1 to 2 ns behind its source for as long as the correction took to make
+ * it up.
  */
 struct ptpu_model {
 	s64 raw0;

@@ -15,11 +15,10 @@
  * A line is fitted with its slope in 2^-56 units, the published models
  * carry it in 2^-32 (0.23 ppb). The fit's offset is taken at the newest
  * sample, about half a history (8 s for kvm) ahead of the centroid the line
- * goes through: a slope rounded to 2^-32 there put the kvm source's line
- * 2 to 3 ns off at the newest sample, the same way for as long as the
- * frequency stayed (seen in make bench as the unified clock 3 ns behind
- * ptp_kvm, and in a simulation at 10 ppm). The models are evaluated over
- * one poll, where 2^-32 is worth a tenth of a ns.
+ * goes through, where a slope rounded to 2^-32 would put the line 2 to 3 ns
+ * off, the same way for as long as the frequency stays: the output would
+ * follow its source with that bias. The models are evaluated over one
+ * poll, where 2^-32 is worth a tenth of a ns.
  */
 #define PTPU_FIT_SHIFT	24	/* 2^-56 units = 2^-32 units << 24 */
 
