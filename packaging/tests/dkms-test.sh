@@ -5,7 +5,8 @@
 # real `dkms add / build / install / uninstall / remove` of a copy of the
 # module's sources (what the ptp-unified-dkms package ships: Kbuild, kmod/,
 # dkms.conf, VERSION), checking that the installed ptp_unified.ko's vermagic
-# is the kernel's and that depmod resolves it. TAP on stdout.
+# is the kernel's and that depmod resolves it, and that dkms refuses to
+# build it for another architecture (BUILD_EXCLUSIVE_ARCH). TAP on stdout.
 #
 # Idempotent: whatever an interrupted run left (the dkms tree entry, the copy
 # in /usr/src, installed .ko files) is removed before and after. If the
@@ -37,11 +38,11 @@ if [ ${#kernels[@]} = 0 ]; then
 	echo "1..0 # SKIP build/kernels.txt is missing (scripts/deps.sh writes it)"
 	exit 1
 fi
-echo "1..$((3 + 4 * ${#kernels[@]}))"
+echo "1..$((4 + 4 * ${#kernels[@]}))"
 echo "# dkms $(dkms --version 2>/dev/null | awk '{print $NF}'), $name $ver, kernels: ${kernels[*]}"
 
 if dpkg-query -S "/usr/src/$name-$ver" >/dev/null 2>&1; then
-	for i in $(seq $((3 + 4 * ${#kernels[@]}))); do
+	for i in $(seq $((4 + 4 * ${#kernels[@]}))); do
 		echo "ok $i # SKIP the packaged $name-dkms $ver is installed here; not touching it"
 	done
 	exit 0
@@ -83,6 +84,19 @@ if run dkms add "$work/src" && [ -d "/usr/src/$name-$ver" ] &&
 	ok "dkms add: $name/$ver (version from VERSION)"
 else
 	not_ok "dkms add: $name/$ver"
+fi
+
+# dkms.conf limits the module to x86_64: dkms itself must refuse i686 (its
+# exit status 77, "should not be built"), before any compiler runs.
+echo "+ dkms build $name/$ver -k ${kernels[0]} -a i686" >>"$log"
+dkms build "$name/$ver" -k "${kernels[0]}" -a i686 >"$work/arch.log" 2>&1 9>&-
+rc=$?
+cat "$work/arch.log" >>"$log"
+if [ $rc = 77 ] && grep -q 'BUILD_EXCLUSIVE directive which does not match' "$work/arch.log"; then
+	ok "dkms refuses to build for i686 (BUILD_EXCLUSIVE_ARCH)"
+else
+	sed 's/^/# /' "$work/arch.log" | tail -n 5
+	not_ok "dkms refuses to build for i686: exit status $rc"
 fi
 
 for k in "${kernels[@]}"; do
