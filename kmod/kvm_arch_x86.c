@@ -21,6 +21,7 @@
 #include <asm/kvmclock.h>
 
 #include "kvm_arch.h"
+#include "ptpu_fixed.h"
 
 struct ptpu_kvm_arch {
 	struct kvm_clock_pairing *buf;
@@ -79,7 +80,9 @@ static bool in_bracket(u64 c, const struct system_time_snapshot *s0,
  *
  * Return: 0; -EOPNOTSUPP when the host refuses pairing (it is not on a TSC
  * clocksource) or the guest clocksource is neither tsc nor kvm-clock;
- * -EAGAIN when the clocksource or the pvclock parameters changed meanwhile.
+ * -EAGAIN when the clocksource or the pvclock parameters changed meanwhile;
+ * -ERANGE when the host's time is no time the clock can hold (past 2262,
+ * or nanoseconds outside a second).
  */
 int ptpu_kvm_arch_pair(struct ptpu_kvm_arch *arch, struct ptpu_kvm_pairing *p)
 {
@@ -117,8 +120,9 @@ int ptpu_kvm_arch_pair(struct ptpu_kvm_arch *arch, struct ptpu_kvm_pairing *p)
 	else if (!in_bracket(cyc, &s0, &s1))
 		return -EOPNOTSUPP;
 
-	p->host_ns = READ_ONCE(arch->buf->sec) * NSEC_PER_SEC +
-		     READ_ONCE(arch->buf->nsec);
+	if (!ptpu_sec_to_ns(READ_ONCE(arch->buf->sec), READ_ONCE(arch->buf->nsec),
+			    &p->host_ns))
+		return -ERANGE;
 	p->window_ns = ktime_to_ns(ktime_sub(s1.raw, s0.raw));
 	p->raw_ns = ktime_to_ns(s0.raw) +
 		    mul_u64_u64_div_u64(cyc - s0.cycles, p->window_ns,

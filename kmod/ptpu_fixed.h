@@ -140,6 +140,29 @@ static inline s64 ptpu_div_round(s64 v, s64 n)
 	return q;
 }
 
+/**
+ * ptpu_sec_to_ns() - seconds and nanoseconds as one s64 count of ns
+ * @sec:	seconds (of UTC, say: from a device or a host, so anything)
+ * @nsec:	nanoseconds, 0 to PTPU_NSEC_PER_SEC - 1
+ * @ns:		receives @sec * 10^9 + @nsec; untouched on failure
+ *
+ * An s64 of ns ends in April 2262 (and began in 1677): a later time, or an
+ * @nsec out of its range, is refused rather than wrapped into a wrong one.
+ *
+ * Return: true if *@ns holds the time, false if it does not fit.
+ */
+static inline bool ptpu_sec_to_ns(s64 sec, s64 nsec, s64 *ns)
+{
+	s64 t;
+
+	if (nsec < 0 || nsec >= PTPU_NSEC_PER_SEC ||
+	    check_mul_overflow(sec, PTPU_NSEC_PER_SEC, &t) ||
+	    check_add_overflow(t, nsec, &t))
+		return false;
+	*ns = t;
+	return true;
+}
+
 /* floor(sqrt(v)), bit by bit. */
 static inline u64 ptpu_isqrt64(u64 v)
 {

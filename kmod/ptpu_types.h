@@ -15,6 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/math64.h>
+#include <linux/overflow.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #else
@@ -62,6 +63,9 @@ static inline u64 div64_u64(u64 a, u64 b)
 {
 	return a / b;
 }
+
+#define check_add_overflow(a, b, d) __builtin_add_overflow(a, b, d)
+#define check_mul_overflow(a, b, d) __builtin_mul_overflow(a, b, d)
 #endif /* __KERNEL__ */
 
 #endif /* PTPU_TYPES_H */
