@@ -17,7 +17,7 @@
 #ifndef PTPU_ARBITER_H
 #define PTPU_ARBITER_H
 
-#include "ptpu_types.h"
+#include "ptpu_fixed.h"
 
 #define PTPU_MAX_SOURCES	16
 /* Source names: at most 15 characters plus the NUL. */
@@ -127,9 +127,10 @@ struct ptpu_sample {
  *
  * Readers evaluate it with ptpu_model_time() and ptpu_model_bound(); the
  * module copies it under a seqcount. The output is re-anchored at every
- * arbiter call (ptpu_model_anchor()): without @frac0, each re-anchoring
- * dropped up to a ns, and the output ran 1 to 2 ns behind its source for
- * as long as the correction took to make that up.
+ * arbiter call (ptpu_model_anchor()), and @frac0 keeps what a whole-ns
+ * anchor would drop: up to a ns each time, which would leave the output
+ * 1 to 2 ns behind its source for as long as the correction took to make
+ * it up.
  */
 struct ptpu_model {
 	s64 raw0;
@@ -276,14 +277,32 @@ struct ptpu_hist {
 	u64 bound;	/* the sample's own bound */
 };
 
+struct ptpu_class_ops;
+
 /*
- * Per-source state. Private to arbiter.c: it is here only so that callers
- * can allocate struct ptpu_arbiter.
+ * PTPU_CLASS_RTC: the phase = UTC - RTC reading at a second edge, and its
+ * measurement (arbiter_rtc.c).
+ */
+struct ptpu_rtc_cal {
+	bool calibrated;	/* @phase was measured; else it is assumed */
+	s64 phase;
+	u64 err;		/* bound of @phase */
+	u32 n;			/* edges measured so far, and over them: */
+	s64 sum;		/* sum of the phases */
+	s64 min;
+	s64 max;
+	u64 mbound;		/* largest output bound */
+};
+
+/*
+ * Per-source state. Private to the arbiter's units (kmod/arbiter*.c): it is
+ * here only so that callers can allocate struct ptpu_arbiter.
  */
 struct ptpu_source {
 	char name[PTPU_NAME_LEN];
 	u8 cls;
 	bool used;
+	const struct ptpu_class_ops *ops;	/* its class's hooks */
 	struct ptpu_source_config cfg;
 
 	struct ptpu_hist hist[PTPU_HIST_LEN];	/* oldest first */
@@ -311,23 +330,21 @@ struct ptpu_source {
 	struct ptpu_hist post;	/* newest sample after a suspected jump */
 	bool has_post;
 
-	/* PTPU_CLASS_RTC: phase = UTC - RTC reading at a second edge */
-	bool calibrated;
-	s64 phase;
-	u64 cal_err;
-	u32 cal_n;
-	s64 cal_sum;
-	s64 cal_min;
-	s64 cal_max;
-	u64 cal_mbound;
+	struct ptpu_rtc_cal rtc;	/* PTPU_CLASS_RTC only */
 };
 
 /* A suspected jump waiting for the other sources' verdict. */
 struct ptpu_jump {
 	bool active;
 	bool precise;	/* suspect's bound well below the step threshold */
-	bool rtc;	/* suspect is a calibrated RTC */
-	bool phase;	/* ... that moved by less than 1 s: maybe a phase reset */
+	/*
+	 * The suspect's class has moves of its own (an RTC's phase resets):
+	 * even a precise suspect waits for the others, and if they contradict
+	 * it, its class judges the sample (ptpu_class_ops.blamed).
+	 */
+	bool own_moves;
+	/* ... and this move is small enough to be one: alone, it is */
+	bool maybe_own;
 	u32 src;
 	s64 raw;	/* raw time of the suspect sample */
 	s64 shift;	/* its deviation from its own prediction */
@@ -337,9 +354,9 @@ struct ptpu_jump {
 };
 
 /*
- * The whole arbiter state, private to arbiter.c like struct ptpu_source:
- * allocate it (about 10 KiB, e.g. inside a kzalloc'd device struct) and
- * use only the functions below.
+ * The whole arbiter state, private to the arbiter's units like struct
+ * ptpu_source: allocate it (about 10 KiB, e.g. inside a kzalloc'd device
+ * struct) and use only the functions below.
  */
 struct ptpu_arbiter {
 	struct ptpu_arbiter_config cfg;

@@ -46,7 +46,10 @@ static void ptpu_kvm_poll(struct work_struct *work)
 			dev_dbg(kvm->pd->dev, "kvm: sample refused: %d\n", ret);
 		if (kvm->refused)
 			dev_info(kvm->pd->dev, "kvm: host accepts clock pairing again\n");
+		if (kvm->bad_time)
+			dev_info(kvm->pd->dev, "kvm: the host's time is within range again\n");
 		kvm->refused = false;
+		kvm->bad_time = false;
 		kvm->pairings++;
 	} else if (ret == -EOPNOTSUPP) {
 		if (!kvm->refused)
@@ -58,6 +61,15 @@ static void ptpu_kvm_poll(struct work_struct *work)
 		kvm->refused = true;
 		kvm->failures++;
 		next_ms = PTPU_KVM_REPROBE_MS;
+	} else if (ret == -ERANGE) {
+		/* A host that says so is broken: its earlier samples are no evidence. */
+		if (!kvm->bad_time) {
+			dev_warn_ratelimited(kvm->pd->dev,
+					     "kvm: the host's time is past 2262 or malformed: samples refused until it is not\n");
+			ptpu_source_withdraw(kvm->pd, kvm->idx);
+		}
+		kvm->bad_time = true;
+		kvm->failures++;
 	} else {
 		kvm->failures++;
 	}

@@ -20,6 +20,7 @@ struct ptpu_dev;
  * @idx:	its index in the arbiter
  * @poll_ms:	poll interval (knob)
  * @refused:	the host refused the last pairing
+ * @bad_time:	the last pairing's host time was out of range: withdrawn
  * @pairings:	pairings that produced a sample
  * @failures:	pairings that failed
  */
@@ -30,6 +31,7 @@ struct ptpu_kvm {
 	int idx;
 	unsigned int poll_ms;
 	bool refused;
+	bool bad_time;
 	u64 pairings;
 	u64 failures;
 };

@@ -84,7 +84,8 @@ static bool ptpu_rtc_sleep_until(struct ptpu_rtc *r, s64 until)
 /*
  * Read every @step_us until the second changes or raw time passes @deadline.
  * The edge lies between the start of the last read of the old second and
- * the end of the first read of the new one.
+ * the end of the first read of the new one. An RTC past April 2262 has no
+ * time in ns (-EOVERFLOW).
  */
 static int ptpu_rtc_find_edge(struct ptpu_rtc *r, s64 deadline,
 			      unsigned int step_us, struct ptpu_sample *smp)
@@ -107,9 +108,10 @@ static int ptpu_rtc_find_edge(struct ptpu_rtc *r, s64 deadline,
 			/* Anything but one second forward: the RTC was set. */
 			if (s != s0 + 1)
 				return -EAGAIN;
+			if (!ptpu_sec_to_ns(s, 0, &smp->ref_ns))
+				return -EOVERFLOW;
 			smp->raw_ns = a0 + (b1 - a0) / 2;
 			smp->bound_ns = max_t(s64, (b1 - a0) / 2, 1);
-			smp->ref_ns = s * NSEC_PER_SEC;
 			return 0;
 		}
 		a0 = b0;
@@ -120,14 +122,19 @@ static int ptpu_rtc_find_edge(struct ptpu_rtc *r, s64 deadline,
 
 /*
  * No second edge where a whole second was searched: the RTC fails, returns
- * nonsense, jumps or stands still. Its old estimate is no longer evidence,
- * so the source is withdrawn now (as the kvm source is when pairing is
- * refused) rather than held until the staleness limit; its next edge
- * brings it back.
+ * nonsense, jumps or stands still; or its edge reads a time past 2262,
+ * which the clock cannot hold (@err -EOVERFLOW). Its old estimate is no
+ * longer evidence, so the source is withdrawn now (as the kvm source is
+ * when pairing is refused) rather than held until the staleness limit; its
+ * next edge brings it back.
  */
 static void ptpu_rtc_failed(struct ptpu_rtc *r, int err)
 {
-	if (!r->failing)
+	if (!r->failing && err == -EOVERFLOW)
+		dev_warn_ratelimited(r->pd->dev,
+				     "rtc: %s reads a time past 2262, beyond the clock's range: withdrawn until it reads one within\n",
+				     r->name);
+	else if (!r->failing)
 		dev_info_ratelimited(r->pd->dev,
 				     "rtc: no second edge from %s (%d): withdrawn until it ticks again\n",
 				     r->name, err);
@@ -167,6 +174,11 @@ static void ptpu_rtc_work(struct work_struct *work)
 	ret = ptpu_rtc_find_edge(r, target + window, PTPU_RTC_WINDOW_STEP_US, &smp);
 	if (ret == -ECANCELED)
 		return;
+	if (ret == -EOVERFLOW) {
+		r->have_edge = false;
+		ptpu_rtc_failed(r, ret);
+		goto resched;
+	}
 	if (ret) {
 		/* No edge where one was due: the phase moved. Search again now. */
 		if (r->have_edge)
