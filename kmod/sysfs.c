@@ -594,6 +594,12 @@ void ptpu_sysfs_source_del(struct ptpu_dev *pd, int idx)
 		kobject_put(&sk->kobj);
 }
 
+/*
+ * devm frees @pd->sysfs right after this action, but the sources and the
+ * tick stop only in later actions and may still raise events: clear the
+ * pointer under the lock the events are raised under, so that
+ * ptpu_sysfs_notify_events() sees NULL rather than the freed state.
+ */
 static void ptpu_sysfs_remove(void *data)
 {
 	struct ptpu_dev *pd = data;
@@ -603,6 +609,9 @@ static void ptpu_sysfs_remove(void *data)
 		ptpu_sysfs_source_del(pd, i);
 	kobject_put(pd->sysfs->dir);
 	device_remove_group(pd->dev, &ptpu_group);
+	mutex_lock(&pd->lock);
+	pd->sysfs = NULL;
+	mutex_unlock(&pd->lock);
 }
 
 /**
@@ -642,11 +651,12 @@ int ptpu_sysfs_init(struct ptpu_dev *pd)
 
 /**
  * ptpu_sysfs_notify_events() - wake pollers of the attributes that changed
- * @pd:	the clock
+ * @pd:	the clock, with @pd->lock held
  * @ev:	what the arbiter reported
  */
 void ptpu_sysfs_notify_events(struct ptpu_dev *pd, const struct ptpu_events *ev)
 {
+	lockdep_assert_held(&pd->lock);
 	if (!pd->sysfs)
 		return;
 	if (ev->mask & PTPU_EV_DISRUPTION)
