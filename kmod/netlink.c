@@ -17,6 +17,8 @@
  * fields, and checks types, lengths and ranges against the per-command
  * policies below before a handler runs. The handlers check what a policy
  * cannot express and say which attribute they refused.
+ *
+ * The events group is fed by a subscription to the time base's events.
  */
 #include <linux/bitops.h>
 #include <linux/capability.h>
@@ -653,20 +655,6 @@ static int ptpu_nl_put_status(struct sk_buff *skb, const struct ptpu_status *st,
 	return 0;
 }
 
-/* The arbiter's status at one raw time, with the selected source's name. */
-static s64 ptpu_nl_status(struct ptpu_dev *pd, struct ptpu_status *st,
-			  char name[PTPU_NAME_LEN])
-{
-	s64 raw = ktime_get_raw_ns();
-
-	lockdep_assert_held(&pd->lock);
-	ptpu_arbiter_status(&pd->arb, raw, st);
-	name[0] = '\0';
-	if (st->selected >= 0)
-		strscpy(name, pd->arb.src[st->selected].name, PTPU_NAME_LEN);
-	return raw;
-}
-
 static int ptpu_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ptpu_dev *pd = info->user_ptr[0];
@@ -677,7 +665,8 @@ static int ptpu_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	s64 raw;
 
 	mutex_lock(&pd->lock);
-	raw = ptpu_nl_status(pd, &st, name);
+	raw = ktime_get_raw_ns();
+	ptpu_status_read(&pd->arb, raw, &st, name);
 	mutex_unlock(&pd->lock);
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
@@ -858,47 +847,56 @@ static int ptpu_nl_fill_lost(struct sk_buff *skb, const void *arg)
 	return 0;
 }
 
-/**
- * ptpu_netlink_notify_events() - multicast what the arbiter reported
- * @pd:	the clock, with @pd->lock held, after its model was published
- * @ev:	what happened in the arbiter call
- *
- * Runs synchronously in the call that made the change, so a disruption
- * reaches listeners (phc-steer steps the system clock on it) within the
- * same microseconds as the step itself. Nothing is built without a
- * listener. Process context, no spinlock held: GFP_KERNEL allocations.
+/*
+ * The time base's events, multicast. They come synchronously in the call
+ * that made the change, with pd->lock held, so a disruption reaches
+ * listeners (phc-steer steps the system clock on it) within the same
+ * microseconds as the step itself. Nothing is built without a listener.
+ * Process context, no spinlock held: GFP_KERNEL allocations.
  */
-void ptpu_netlink_notify_events(struct ptpu_dev *pd, const struct ptpu_events *ev)
+static int ptpu_nl_on_event(struct notifier_block *nb, unsigned long mask,
+			    void *data)
 {
+	const struct ptpu_event *event = data;
+	unsigned long bits = event->ev->lost;
+	struct ptpu_source_status src;
 	struct ptpu_nl_ev_status e;
 	struct ptpu_nl_ev_lost lost;
-	unsigned long bits = ev->lost;
+	s64 raw;
 	int i;
 
-	lockdep_assert_held(&pd->lock);
-	if (!ev->mask || !genl_has_listeners(&ptpu_nl_family, &init_net, 0))
-		return;
+	if (!genl_has_listeners(&ptpu_nl_family, &init_net, 0))
+		return NOTIFY_DONE;
 
-	ptpu_nl_status(pd, &e.st, e.name);
-	if (ev->mask & PTPU_EV_DISRUPTION)
+	raw = ktime_get_raw_ns();
+	ptpu_status_read(event->arb, raw, &e.st, e.name);
+	if (mask & PTPU_EV_DISRUPTION)
 		ptpu_nl_event(PTP_UNIFIED_CMD_EV_DISRUPTION, ptpu_nl_fill_disruption, &e);
-	if (ev->mask & PTPU_EV_SELECTION)
+	if (mask & PTPU_EV_SELECTION)
 		ptpu_nl_event(PTP_UNIFIED_CMD_EV_SELECTION, ptpu_nl_fill_selection, &e);
-	if (ev->mask & PTPU_EV_STATE)
+	if (mask & PTPU_EV_STATE)
 		ptpu_nl_event(PTP_UNIFIED_CMD_EV_STATE, ptpu_nl_fill_selection, &e);
-	if (!(ev->mask & PTPU_EV_LOST))
-		return;
+	if (!(mask & PTPU_EV_LOST))
+		return NOTIFY_DONE;
 	for_each_set_bit(i, &bits, PTPU_MAX_SOURCES) {
-		if (!pd->arb.src[i].used)
+		if (ptpu_arbiter_source_status(event->arb, i, raw, &src))
 			continue;
-		lost.name = pd->arb.src[i].name;
-		lost.cls = pd->arb.src[i].cls;
+		lost.name = src.name;
+		lost.cls = src.cls;
 		ptpu_nl_event(PTP_UNIFIED_CMD_EV_SOURCE_LOST, ptpu_nl_fill_lost, &lost);
 	}
+	return NOTIFY_DONE;
 }
+
+static struct notifier_block ptpu_nl_events = {
+	.notifier_call = ptpu_nl_on_event,
+};
 
 static void ptpu_netlink_detach(void *data)
 {
+	struct ptpu_dev *pd = data;
+
+	ptpu_events_unsubscribe(pd, &ptpu_nl_events);
 	mutex_lock(&ptpu_nl_lock);
 	ptpu_nl_dev = NULL;
 	mutex_unlock(&ptpu_nl_lock);
@@ -910,12 +908,17 @@ static void ptpu_netlink_detach(void *data)
  *
  * Called in probe after ptpu_sysfs_init(), so the devm action runs before
  * the sysfs directories and the sources go: when it returns, no operation
- * is running and none will reach @pd again.
+ * is running and none will reach @pd again, and no event is multicast.
  *
  * Return: 0 or a negative errno.
  */
 int ptpu_netlink_attach(struct ptpu_dev *pd)
 {
+	int ret;
+
+	ret = ptpu_events_subscribe(pd, &ptpu_nl_events);
+	if (ret)
+		return ret;
 	mutex_lock(&ptpu_nl_lock);
 	ptpu_nl_dev = pd;
 	mutex_unlock(&ptpu_nl_lock);

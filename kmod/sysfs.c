@@ -4,7 +4,8 @@
  * (/sys/class/ptp/ptpN/device/), and one directory per source under
  * sources/. Every attribute is documented in docs/ABI/. A write needs
  * CAP_SYS_TIME (-EPERM); one that does not parse or is out of range returns
- * -EINVAL and changes nothing.
+ * -EINVAL and changes nothing. The pollable files are woken by the time
+ * base's events, which this file subscribes to while it exists.
  */
 #include <linux/capability.h>
 #include <linux/device.h>
@@ -40,10 +41,14 @@ struct ptpu_source_kobj {
 
 /**
  * struct ptpu_sysfs - the sources/ directory and one kobject per source
+ * @pd:		the clock
+ * @events:	subscription to the time base's events (pollable files)
  * @dir:	sources/
  * @src:	sources/<name>/, by arbiter index (NULL: none)
  */
 struct ptpu_sysfs {
+	struct ptpu_dev *pd;
+	struct notifier_block events;
 	struct kobject *dir;
 	struct ptpu_source_kobj *src[PTPU_MAX_SOURCES];
 };
@@ -564,6 +569,9 @@ int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx)
 	struct ptpu_source_kobj *sk;
 	int ret;
 
+	/* Netlink, the caller, is detached before sysfs goes: see main.c. */
+	if (WARN_ON_ONCE(!pd->sysfs))
+		return -ENODEV;
 	sk = kzalloc(sizeof(*sk), GFP_KERNEL);
 	if (!sk)
 		return -ENOMEM;
@@ -587,31 +595,49 @@ int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx)
  */
 void ptpu_sysfs_source_del(struct ptpu_dev *pd, int idx)
 {
-	struct ptpu_source_kobj *sk = pd->sysfs->src[idx];
+	struct ptpu_source_kobj *sk;
 
+	if (WARN_ON_ONCE(!pd->sysfs))
+		return;
+	sk = pd->sysfs->src[idx];
 	pd->sysfs->src[idx] = NULL;
 	if (sk)
 		kobject_put(&sk->kobj);
 }
 
+/* Wake the pollers of the files an event changed. */
+static int ptpu_sysfs_on_event(struct notifier_block *nb, unsigned long mask,
+			       void *data)
+{
+	struct ptpu_sysfs *s = container_of(nb, struct ptpu_sysfs, events);
+	struct kobject *kobj = &s->pd->dev->kobj;
+
+	if (mask & PTPU_EV_DISRUPTION)
+		sysfs_notify(kobj, NULL, "disruption_count");
+	if (mask & PTPU_EV_SELECTION)
+		sysfs_notify(kobj, NULL, "selected_source");
+	if (mask & PTPU_EV_STATE)
+		sysfs_notify(kobj, NULL, "state");
+	return NOTIFY_DONE;
+}
+
 /*
- * devm frees @pd->sysfs right after this action, but the sources and the
- * tick stop only in later actions and may still raise events: clear the
- * pointer under the lock the events are raised under, so that
- * ptpu_sysfs_notify_events() sees NULL rather than the freed state.
+ * devm frees @pd->sysfs right after this returns, while the sources and the
+ * tick, whose events it heard, still run until their own devm actions: so
+ * the subscription ends first (no event reaches it once that returns), and
+ * @pd->sysfs is cleared last, so nothing finds the freed state through @pd.
  */
 static void ptpu_sysfs_remove(void *data)
 {
 	struct ptpu_dev *pd = data;
 	int i;
 
+	ptpu_events_unsubscribe(pd, &pd->sysfs->events);
 	for (i = 0; i < PTPU_MAX_SOURCES; i++)
 		ptpu_sysfs_source_del(pd, i);
 	kobject_put(pd->sysfs->dir);
 	device_remove_group(pd->dev, &ptpu_group);
-	mutex_lock(&pd->lock);
 	pd->sysfs = NULL;
-	mutex_unlock(&pd->lock);
 }
 
 /**
@@ -622,19 +648,29 @@ static void ptpu_sysfs_remove(void *data)
  */
 int ptpu_sysfs_init(struct ptpu_dev *pd)
 {
+	struct ptpu_sysfs *s;
 	int ret, i;
 
-	pd->sysfs = devm_kzalloc(pd->dev, sizeof(*pd->sysfs), GFP_KERNEL);
-	if (!pd->sysfs)
+	s = devm_kzalloc(pd->dev, sizeof(*s), GFP_KERNEL);
+	if (!s)
 		return -ENOMEM;
+	s->pd = pd;
+	s->events.notifier_call = ptpu_sysfs_on_event;
 	ret = device_add_group(pd->dev, &ptpu_group);
 	if (ret)
 		return ret;
-	pd->sysfs->dir = kobject_create_and_add("sources", &pd->dev->kobj);
-	if (!pd->sysfs->dir) {
+	s->dir = kobject_create_and_add("sources", &pd->dev->kobj);
+	if (!s->dir) {
 		device_remove_group(pd->dev, &ptpu_group);
 		return -ENOMEM;
 	}
+	ret = ptpu_events_subscribe(pd, &s->events);
+	if (ret) {
+		kobject_put(s->dir);
+		device_remove_group(pd->dev, &ptpu_group);
+		return ret;
+	}
+	pd->sysfs = s;
 	ret = devm_add_action_or_reset(pd->dev, ptpu_sysfs_remove, pd);
 	if (ret)
 		return ret;
@@ -647,22 +683,4 @@ int ptpu_sysfs_init(struct ptpu_dev *pd)
 			return ret;
 	}
 	return 0;
-}
-
-/**
- * ptpu_sysfs_notify_events() - wake pollers of the attributes that changed
- * @pd:	the clock, with @pd->lock held
- * @ev:	what the arbiter reported
- */
-void ptpu_sysfs_notify_events(struct ptpu_dev *pd, const struct ptpu_events *ev)
-{
-	lockdep_assert_held(&pd->lock);
-	if (!pd->sysfs)
-		return;
-	if (ev->mask & PTPU_EV_DISRUPTION)
-		sysfs_notify(&pd->dev->kobj, NULL, "disruption_count");
-	if (ev->mask & PTPU_EV_SELECTION)
-		sysfs_notify(&pd->dev->kobj, NULL, "selected_source");
-	if (ev->mask & PTPU_EV_STATE)
-		sysfs_notify(&pd->dev->kobj, NULL, "state");
 }

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The time base: one arbiter per clock, fed by the sources, and the model it
- * publishes for lock-free clock reads. Every arbiter call happens under
+ * The time base: one arbiter per clock, fed by the sources, the model it
+ * publishes for lock-free clock reads, and the events it raises for its
+ * subscribers (sysfs.c and netlink.c). Every arbiter call happens under
  * pd->lock, between ptpu_update_begin() and ptpu_update_end().
  */
 #include <linux/device.h>
 #include <linux/moduleparam.h>
+#include <linux/notifier.h>
+#include <linux/rcupdate.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
@@ -70,15 +73,71 @@ s64 ptpu_update_begin(struct ptpu_dev *pd)
  */
 void ptpu_update_end(struct ptpu_dev *pd, const struct ptpu_events *ev)
 {
+	struct ptpu_event e = { .ev = ev, .arb = &pd->arb };
+
 	pd->model = *ptpu_arbiter_model(&pd->arb);
 	write_seqcount_end(&pd->model_seq);
 
+	if (!ev->mask)
+		return;
 	if (ev->mask & PTPU_EV_DISRUPTION)
 		dev_info_ratelimited(pd->dev, "disruption: clock stepped by %lld ns\n",
 				     ev->step_ns);
-	ptpu_netlink_notify_events(pd, ev);
-	if (ev->mask)
-		ptpu_sysfs_notify_events(pd, ev);
+	raw_notifier_call_chain(&pd->subscribers, ev->mask, &e);
+}
+
+/**
+ * ptpu_events_subscribe() - hear every event of the time base
+ * @pd:	the clock
+ * @nb:	its notifier_call gets the event mask (PTPU_EV_*) as action and a
+ *	struct ptpu_event as data, with @pd->lock held, in the call that
+ *	made the change (so events arrive in order, and a disruption reaches
+ *	userspace within microseconds of the step)
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptpu_events_subscribe(struct ptpu_dev *pd, struct notifier_block *nb)
+{
+	int ret;
+
+	mutex_lock(&pd->lock);
+	ret = raw_notifier_chain_register(&pd->subscribers, nb);
+	mutex_unlock(&pd->lock);
+	return ret;
+}
+
+/**
+ * ptpu_events_unsubscribe() - stop hearing events
+ * @pd:	the clock
+ * @nb:	as subscribed
+ *
+ * Events are raised under @pd->lock, which this takes: when it returns, no
+ * call of @nb is running and none will start.
+ */
+void ptpu_events_unsubscribe(struct ptpu_dev *pd, struct notifier_block *nb)
+{
+	mutex_lock(&pd->lock);
+	raw_notifier_chain_unregister(&pd->subscribers, nb);
+	mutex_unlock(&pd->lock);
+}
+
+/**
+ * ptpu_status_read() - the clock's status, with its selected source's name
+ * @arb:	the arbiter, under pd->lock
+ * @raw:	the raw time to evaluate it at
+ * @st:		receives the status
+ * @name:	receives the selected source's name ("" when there is none)
+ */
+void ptpu_status_read(const struct ptpu_arbiter *arb, s64 raw,
+		      struct ptpu_status *st, char name[PTPU_NAME_LEN])
+{
+	struct ptpu_source_status sel;
+
+	ptpu_arbiter_status(arb, raw, st);
+	name[0] = '\0';
+	if (st->selected >= 0 &&
+	    !ptpu_arbiter_source_status(arb, st->selected, raw, &sel))
+		strscpy(name, sel.name, PTPU_NAME_LEN);
 }
 
 /**
@@ -207,11 +266,17 @@ static void ptpu_tick(struct work_struct *work)
 	schedule_delayed_work(&pd->tick, msecs_to_jiffies(PTPU_TICK_MS));
 }
 
+/*
+ * The time base's teardown, the last: every subscriber's state is freed by
+ * now, so one still subscribed would be reached after it is gone.
+ */
 static void ptpu_tick_stop(void *data)
 {
 	struct ptpu_dev *pd = data;
 
 	cancel_delayed_work_sync(&pd->tick);
+	WARN(rcu_access_pointer(pd->subscribers.head),
+	     "ptp_unified: a subscriber to the time base's events outlived it\n");
 }
 
 /**
@@ -230,6 +295,7 @@ int ptpu_timebase_init(struct ptpu_dev *pd)
 	struct ptpu_events ev = {};
 	int ret;
 
+	RAW_INIT_NOTIFIER_HEAD(&pd->subscribers);
 	ptpu_load_config(pd, &cfg);
 	ktime_get_snapshot(&snap);
 	seed.raw0 = ktime_to_ns(snap.raw);
