@@ -18,11 +18,14 @@
  * policies below before a handler runs. The handlers check what a policy
  * cannot express and say which attribute they refused.
  *
- * The events group is fed by a subscription to the time base's events.
+ * Reads (source-get and its dump, config-get, status-get) never take
+ * pd->lock: they evaluate a snapshot of the arbiter. The events group is
+ * fed by a subscription to the time base's events.
  */
 #include <linux/bitops.h>
 #include <linux/capability.h>
 #include <linux/ctype.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <net/genetlink.h>
 
@@ -145,15 +148,19 @@ static bool ptpu_nl_name_valid(const char *s)
 	return true;
 }
 
-/* Look a source up by name; its status at @now_raw in @st. */
-static int ptpu_nl_find(struct ptpu_dev *pd, const char *name, s64 now_raw,
+/*
+ * For the commands that change a source: look it up by name, its status in
+ * @st. Under pd->lock, like the change that follows (and cheaper than a
+ * snapshot for one source).
+ */
+static int ptpu_nl_find(struct ptpu_dev *pd, const char *name,
 			struct ptpu_source_status *st)
 {
 	int idx;
 
 	mutex_lock(&pd->lock);
 	idx = ptpu_arbiter_find(&pd->arb, name);
-	if (idx >= 0 && ptpu_arbiter_source_status(&pd->arb, idx, now_raw, st))
+	if (idx >= 0 && ptpu_arbiter_source_status(&pd->arb, idx, ktime_get_raw_ns(), st))
 		idx = -ENOENT;
 	mutex_unlock(&pd->lock);
 	return idx;
@@ -161,12 +168,7 @@ static int ptpu_nl_find(struct ptpu_dev *pd, const char *name, s64 now_raw,
 
 static void ptpu_nl_unregister_source(struct ptpu_dev *pd, int idx)
 {
-	struct ptpu_events ev = {};
-
-	mutex_lock(&pd->lock);
-	ptpu_arbiter_unregister(&pd->arb, idx, ptpu_update_begin(pd), &ev);
-	ptpu_update_end(pd, &ev);
-	mutex_unlock(&pd->lock);
+	ptpu_source_remove(pd, idx);
 	ptpu_sysfs_source_del(pd, idx);
 }
 
@@ -194,7 +196,7 @@ static int ptpu_nl_add_source(struct ptpu_dev *pd, const struct nlattr *name,
 		NL_SET_ERR_MSG_ATTR(extack, name, "source name refused");
 		return idx;
 	}
-	ret = ptpu_sysfs_source_add(pd, idx);
+	ret = ptpu_sysfs_source_add(pd, idx, nla_data(name));
 	if (ret) {
 		ptpu_nl_unregister_source(pd, idx);
 		NL_SET_ERR_MSG_MOD(extack, "cannot create the source's sysfs directory");
@@ -233,7 +235,7 @@ static int ptpu_nl_source_del(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "missing attribute: source name");
 		return -EINVAL;
 	}
-	idx = ptpu_nl_find(pd, nla_data(name), ktime_get_raw_ns(), &st);
+	idx = ptpu_nl_find(pd, nla_data(name), &st);
 	if (idx < 0) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name, "no source of this name");
 		return -ENOENT;
@@ -295,18 +297,24 @@ static int ptpu_nl_fill_source(struct sk_buff *skb, const struct ptpu_source_sta
 
 static int ptpu_nl_source_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ptpu_dev *pd = info->user_ptr[0];
 	struct nlattr *name = info->attrs[PTP_UNIFIED_A_SOURCE_NAME];
 	struct ptpu_source_status st;
+	struct ptpu_snapshot *snap;
 	struct sk_buff *msg;
-	int ret;
+	int idx, ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, PTP_UNIFIED_A_SOURCE_NAME)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "missing attribute: source name (or dump them all)");
 		return -EINVAL;
 	}
-	if (ptpu_nl_find(pd, nla_data(name), ktime_get_raw_ns(), &st) < 0) {
+	snap = ptpu_snapshot_take(info->user_ptr[0]);
+	if (!snap)
+		return -ENOMEM;
+	idx = ptpu_arbiter_find(&snap->arb, nla_data(name));
+	ret = ptpu_arbiter_source_status(&snap->arb, idx, snap->raw, &st);
+	kvfree(snap);
+	if (ret) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name, "no source of this name");
 		return -ENOENT;
 	}
@@ -321,34 +329,36 @@ static int ptpu_nl_source_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* One message per source; cb->args[0] is the next arbiter index to look at. */
+/*
+ * One message per source; cb->args[0] is the next arbiter index to look at.
+ * Each part of the dump evaluates its own snapshot: every message holds
+ * one source's fields from one update.
+ */
 static int ptpu_nl_source_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ptpu_source_status st;
-	struct ptpu_dev *pd;
+	struct ptpu_snapshot *snap;
 	int idx, ret = 0;
 
 	mutex_lock(&ptpu_nl_lock);
-	pd = ptpu_nl_dev;
-	if (!pd) {
+	if (!ptpu_nl_dev) {
 		mutex_unlock(&ptpu_nl_lock);
 		return -ENODEV;
 	}
+	snap = ptpu_snapshot_take(ptpu_nl_dev);
+	mutex_unlock(&ptpu_nl_lock);
+	if (!snap)
+		return -ENOMEM;
 	for (idx = cb->args[0]; idx < PTPU_MAX_SOURCES; idx++) {
-		mutex_lock(&pd->lock);
-		ret = ptpu_arbiter_source_status(&pd->arb, idx, ktime_get_raw_ns(), &st);
-		mutex_unlock(&pd->lock);
-		if (ret) {
-			ret = 0;
+		if (ptpu_arbiter_source_status(&snap->arb, idx, snap->raw, &st))
 			continue;
-		}
 		ret = ptpu_nl_fill_source(skb, &st, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (ret)
 			break;
 	}
 	cb->args[0] = idx;
-	mutex_unlock(&ptpu_nl_lock);
+	kvfree(snap);
 	/* A full message continues in the next one, unless it held nothing. */
 	return ret && !skb->len ? ret : skb->len;
 }
@@ -380,7 +390,7 @@ static int ptpu_nl_sample_push(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "missing attribute: sample bound");
 		return -EINVAL;
 	}
-	idx = ptpu_nl_find(pd, nla_data(name), ktime_get_raw_ns(), &st);
+	idx = ptpu_nl_find(pd, nla_data(name), &st);
 	if (idx < 0) {
 		if (!cls) {
 			NL_SET_ERR_MSG_ATTR(info->extack, name,
@@ -440,12 +450,11 @@ static int ptpu_nl_put_config(struct sk_buff *skb, struct ptpu_dev *pd)
 	struct ptpu_source_status st;
 	struct ptpu_arbiter_config cfg;
 	char rtc[PTPU_RTC_NAME_LEN];
+	struct ptpu_snapshot *snap;
 	struct nlattr *nest;
-	int i, ret;
+	int i, ret = 0;
 
-	mutex_lock(&pd->lock);
-	cfg = pd->arb.cfg;
-	mutex_unlock(&pd->lock);
+	ptpu_read_config(pd, &cfg);
 
 	if (nla_put_u32(skb, PTP_UNIFIED_A_CONFIG_MAX_DRIFT_PPB, cfg.max_drift_ppb) ||
 	    nla_put_u32(skb, PTP_UNIFIED_A_CONFIG_SLEW_LIMIT_PPB, cfg.slew_limit_ppb) ||
@@ -465,11 +474,11 @@ static int ptpu_nl_put_config(struct sk_buff *skb, struct ptpu_dev *pd)
 		    nla_put_string(skb, PTP_UNIFIED_A_CONFIG_RTC_DEVICE, rtc))
 			return -EMSGSIZE;
 	}
-	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
-		mutex_lock(&pd->lock);
-		ret = ptpu_arbiter_source_status(&pd->arb, i, ktime_get_raw_ns(), &st);
-		mutex_unlock(&pd->lock);
-		if (ret)
+	snap = ptpu_snapshot_take(pd);
+	if (!snap)
+		return -ENOMEM;
+	for (i = 0; i < PTPU_MAX_SOURCES && !ret; i++) {
+		if (ptpu_arbiter_source_status(&snap->arb, i, snap->raw, &st))
 			continue;
 		nest = nla_nest_start(skb, PTP_UNIFIED_A_CONFIG_SOURCE);
 		if (!nest ||
@@ -477,24 +486,28 @@ static int ptpu_nl_put_config(struct sk_buff *skb, struct ptpu_dev *pd)
 		    nla_put_u8(skb, PTP_UNIFIED_A_SOURCE_ENABLED, st.cfg.enabled) ||
 		    nla_put_u32(skb, PTP_UNIFIED_A_SOURCE_PRIORITY, st.cfg.priority) ||
 		    nla_put_u8(skb, PTP_UNIFIED_A_SOURCE_PREFER, st.cfg.prefer))
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
+			ret = -EMSGSIZE;
+		else
+			nla_nest_end(skb, nest);
 	}
-	return 0;
+	kvfree(snap);
+	return ret;
 }
 
 static int ptpu_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
+	int ret;
 
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &ptpu_nl_family, 0, PTP_UNIFIED_CMD_CONFIG_GET);
-	if (!hdr || ptpu_nl_put_config(msg, info->user_ptr[0])) {
+	ret = hdr ? ptpu_nl_put_config(msg, info->user_ptr[0]) : -EMSGSIZE;
+	if (ret) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		return ret;
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -519,8 +532,7 @@ static int ptpu_nl_source_cfg(struct ptpu_dev *pd, struct nlattr *nest,
 		NL_SET_ERR_MSG_ATTR(extack, nest, "missing attribute: source name in source knobs");
 		return -EINVAL;
 	}
-	idx = ptpu_nl_find(pd, nla_data(tb[PTP_UNIFIED_A_SOURCE_NAME]),
-			   ktime_get_raw_ns(), &st);
+	idx = ptpu_nl_find(pd, nla_data(tb[PTP_UNIFIED_A_SOURCE_NAME]), &st);
 	if (idx < 0) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[PTP_UNIFIED_A_SOURCE_NAME],
 				    "no source of this name");
@@ -558,6 +570,7 @@ static int ptpu_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **tb = info->attrs;
 	struct ptpu_source_config sc;
 	struct ptpu_arbiter_config cfg;
+	struct ptpu_events ev = {};
 	struct nlattr *a;
 	int rem, idx, ret;
 	bool any = false;
@@ -595,6 +608,7 @@ static int ptpu_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&pd->lock);
+	ptpu_update_begin(pd);
 	cfg = pd->arb.cfg;
 	if (tb[PTP_UNIFIED_A_CONFIG_MAX_DRIFT_PPB])
 		cfg.max_drift_ppb = nla_get_u32(tb[PTP_UNIFIED_A_CONFIG_MAX_DRIFT_PPB]);
@@ -609,6 +623,7 @@ static int ptpu_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		cfg.step_threshold_ns = nla_get_u64(tb[PTP_UNIFIED_A_CONFIG_STEP_THRESHOLD_NS]);
 	/* The policy has the arbiter's ranges: this cannot fail. */
 	ret = ptpu_arbiter_set_config(&pd->arb, &cfg);
+	ptpu_update_end(pd, &ev);
 	mutex_unlock(&pd->lock);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(info->extack, "arbiter refused the knobs");
@@ -657,17 +672,19 @@ static int ptpu_nl_put_status(struct sk_buff *skb, const struct ptpu_status *st,
 
 static int ptpu_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ptpu_dev *pd = info->user_ptr[0];
 	char name[PTPU_NAME_LEN];
+	struct ptpu_snapshot *snap;
 	struct ptpu_status st;
 	struct sk_buff *msg;
 	void *hdr;
 	s64 raw;
 
-	mutex_lock(&pd->lock);
-	raw = ktime_get_raw_ns();
-	ptpu_status_read(&pd->arb, raw, &st, name);
-	mutex_unlock(&pd->lock);
+	snap = ptpu_snapshot_take(info->user_ptr[0]);
+	if (!snap)
+		return -ENOMEM;
+	raw = snap->raw;
+	ptpu_status_read(&snap->arb, raw, &st, name);
+	kvfree(snap);
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)

@@ -29,7 +29,9 @@ struct ptpu_sysfs;
  * @ptp:	the registered PTP clock
  * @lock:	serialises the arbiter, its configuration, every publication
  *		of @model and the events of @subscribers
- * @model_seq:	lets clock reads copy @model without taking @lock
+ * @model_seq:	every change of @arb and @model is a write section of it, so
+ *		clock reads copy @model and status readers copy @arb without
+ *		taking @lock
  * @model:	the published time base: T(raw) on CLOCK_MONOTONIC_RAW, never a
  *		function of CLOCK_REALTIME, so steering the system clock from
  *		this clock cannot form a loop
@@ -65,9 +67,20 @@ struct ptpu_event {
 	const struct ptpu_arbiter *arb;
 };
 
-/* timebase.c: the arbiter, the published model and its events */
+/**
+ * struct ptpu_snapshot - the arbiter as one update left it, for readers
+ * @arb:	a copy of the arbiter
+ * @raw:	raw time read right after the copy, no earlier than any in it
+ */
+struct ptpu_snapshot {
+	struct ptpu_arbiter arb;
+	s64 raw;
+};
+
+/* timebase.c: the arbiter, the published model, status and events */
 int ptpu_timebase_init(struct ptpu_dev *pd);
 int ptpu_source_add(struct ptpu_dev *pd, const char *name, enum ptpu_class cls);
+void ptpu_source_remove(struct ptpu_dev *pd, int idx);
 int ptpu_submit_sample(struct ptpu_dev *pd, int idx,
 		       const struct ptpu_sample *smp);
 void ptpu_source_withdraw(struct ptpu_dev *pd, int idx);
@@ -76,6 +89,8 @@ s64 ptpu_update_begin(struct ptpu_dev *pd);
 void ptpu_update_end(struct ptpu_dev *pd, const struct ptpu_events *ev);
 int ptpu_events_subscribe(struct ptpu_dev *pd, struct notifier_block *nb);
 void ptpu_events_unsubscribe(struct ptpu_dev *pd, struct notifier_block *nb);
+struct ptpu_snapshot *ptpu_snapshot_take(struct ptpu_dev *pd);
+void ptpu_read_config(struct ptpu_dev *pd, struct ptpu_arbiter_config *cfg);
 void ptpu_status_read(const struct ptpu_arbiter *arb, s64 raw,
 		      struct ptpu_status *st, char name[PTPU_NAME_LEN]);
 
@@ -88,7 +103,7 @@ int ptpu_rtc_start(struct ptpu_dev *pd);
 
 /* sysfs.c */
 int ptpu_sysfs_init(struct ptpu_dev *pd);
-int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx);
+int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx, const char *name);
 void ptpu_sysfs_source_del(struct ptpu_dev *pd, int idx);
 
 /* netlink.c */

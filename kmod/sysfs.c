@@ -4,12 +4,15 @@
  * (/sys/class/ptp/ptpN/device/), and one directory per source under
  * sources/. Every attribute is documented in docs/ABI/. A write needs
  * CAP_SYS_TIME (-EPERM); one that does not parse or is out of range returns
- * -EINVAL and changes nothing. The pollable files are woken by the time
- * base's events, which this file subscribes to while it exists.
+ * -EINVAL and changes nothing. Reads never take pd->lock: they evaluate a
+ * snapshot of the arbiter (ptpu_snapshot_take()). The pollable files are
+ * woken by the time base's events, which this file subscribes to while it
+ * exists.
  */
 #include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/kobject.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -70,23 +73,8 @@ static bool ptpu_may_write(void)
 
 /* ---- read-only state of the clock ---- */
 
-static ssize_t selected_source_show(struct device *dev,
-				    struct device_attribute *attr, char *buf)
-{
-	struct ptpu_dev *pd = dev_to_ptpu(dev);
-	char name[PTPU_NAME_LEN] = "none";
-	struct ptpu_status st;
-
-	mutex_lock(&pd->lock);
-	ptpu_arbiter_status(&pd->arb, ktime_get_raw_ns(), &st);
-	if (st.selected >= 0)
-		strscpy(name, pd->arb.src[st.selected].name, sizeof(name));
-	mutex_unlock(&pd->lock);
-	return sysfs_emit(buf, "%s\n", name);
-}
-static DEVICE_ATTR_RO(selected_source);
-
 enum ptpu_status_field {
+	PTPU_ST_SELECTED,
 	PTPU_ST_STATE,
 	PTPU_ST_BOUND,
 	PTPU_ST_DISRUPTIONS,
@@ -95,19 +83,16 @@ enum ptpu_status_field {
 	PTPU_ST_LAST_STEP_AGE,
 };
 
-static ssize_t ptpu_status_field_show(struct device *dev, char *buf,
+static ssize_t ptpu_status_field_emit(char *buf, const struct ptpu_snapshot *snap,
 				      enum ptpu_status_field f)
 {
-	struct ptpu_dev *pd = dev_to_ptpu(dev);
+	char name[PTPU_NAME_LEN];
 	struct ptpu_status st;
-	s64 now;
 
-	mutex_lock(&pd->lock);
-	now = ktime_get_raw_ns();
-	ptpu_arbiter_status(&pd->arb, now, &st);
-	mutex_unlock(&pd->lock);
-
+	ptpu_status_read(&snap->arb, snap->raw, &st, name);
 	switch (f) {
+	case PTPU_ST_SELECTED:
+		return sysfs_emit(buf, "%s\n", name[0] ? name : "none");
 	case PTPU_ST_STATE:
 		return sysfs_emit(buf, "%s\n", ptpu_state_names[st.state]);
 	case PTPU_ST_BOUND:
@@ -120,9 +105,22 @@ static ssize_t ptpu_status_field_show(struct device *dev, char *buf,
 		return sysfs_emit(buf, "%lld\n", st.last_step_ns);
 	case PTPU_ST_LAST_STEP_AGE:
 		return sysfs_emit(buf, "%lld\n",
-				  st.steps ? now - st.last_step_raw : -1LL);
+				  st.steps ? snap->raw - st.last_step_raw : -1LL);
 	}
 	return -EINVAL;
+}
+
+static ssize_t ptpu_status_field_show(struct device *dev, char *buf,
+				      enum ptpu_status_field f)
+{
+	struct ptpu_snapshot *snap = ptpu_snapshot_take(dev_to_ptpu(dev));
+	ssize_t ret;
+
+	if (!snap)
+		return -ENOMEM;
+	ret = ptpu_status_field_emit(buf, snap, f);
+	kvfree(snap);
+	return ret;
 }
 
 #define PTPU_STATUS_ATTR(_name, _field)					\
@@ -133,6 +131,7 @@ static ssize_t _name##_show(struct device *dev,				\
 }									\
 static DEVICE_ATTR_RO(_name)
 
+PTPU_STATUS_ATTR(selected_source, PTPU_ST_SELECTED);
 PTPU_STATUS_ATTR(state, PTPU_ST_STATE);
 PTPU_STATUS_ATTR(bound_ns, PTPU_ST_BOUND);
 PTPU_STATUS_ATTR(disruption_count, PTPU_ST_DISRUPTIONS);
@@ -210,13 +209,10 @@ static enum ptpu_knob attr_to_knob(struct device_attribute *attr)
 static ssize_t ptpu_knob_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
-	struct ptpu_dev *pd = dev_to_ptpu(dev);
-	u64 v;
+	struct ptpu_arbiter_config cfg;
 
-	mutex_lock(&pd->lock);
-	v = ptpu_knob_get(&pd->arb.cfg, attr_to_knob(attr));
-	mutex_unlock(&pd->lock);
-	return sysfs_emit(buf, "%llu\n", v);
+	ptpu_read_config(dev_to_ptpu(dev), &cfg);
+	return sysfs_emit(buf, "%llu\n", ptpu_knob_get(&cfg, attr_to_knob(attr)));
 }
 
 static ssize_t ptpu_knob_store(struct device *dev, struct device_attribute *attr,
@@ -224,6 +220,7 @@ static ssize_t ptpu_knob_store(struct device *dev, struct device_attribute *attr
 {
 	struct ptpu_dev *pd = dev_to_ptpu(dev);
 	struct ptpu_arbiter_config cfg;
+	struct ptpu_events ev = {};
 	u64 v;
 	int ret;
 
@@ -234,10 +231,12 @@ static ssize_t ptpu_knob_store(struct device *dev, struct device_attribute *attr
 		return -EINVAL;
 
 	mutex_lock(&pd->lock);
+	ptpu_update_begin(pd);
 	cfg = pd->arb.cfg;
 	ret = ptpu_knob_set(&cfg, attr_to_knob(attr), v);
 	if (!ret)
 		ret = ptpu_arbiter_set_config(&pd->arb, &cfg);
+	ptpu_update_end(pd, &ev);
 	mutex_unlock(&pd->lock);
 	return ret ? -EINVAL : count;
 }
@@ -393,6 +392,19 @@ struct ptpu_src_attr {
 	enum ptpu_src_field field;
 };
 
+/* A source's status from a snapshot: all its fields from one update. */
+static int ptpu_src_status(struct ptpu_source_kobj *sk, struct ptpu_source_status *st)
+{
+	struct ptpu_snapshot *snap = ptpu_snapshot_take(sk->pd);
+	int ret;
+
+	if (!snap)
+		return -ENOMEM;
+	ret = ptpu_arbiter_source_status(&snap->arb, sk->idx, snap->raw, st);
+	kvfree(snap);
+	return ret;
+}
+
 static ssize_t ptpu_src_show(struct kobject *kobj, struct kobj_attribute *kattr,
 			     char *buf)
 {
@@ -401,10 +413,7 @@ static ssize_t ptpu_src_show(struct kobject *kobj, struct kobj_attribute *kattr,
 	struct ptpu_source_status st;
 	int ret;
 
-	mutex_lock(&sk->pd->lock);
-	ret = ptpu_arbiter_source_status(&sk->pd->arb, sk->idx,
-					 ktime_get_raw_ns(), &st);
-	mutex_unlock(&sk->pd->lock);
+	ret = ptpu_src_status(sk, &st);
 	if (ret)
 		return ret;
 
@@ -561,10 +570,11 @@ static const struct kobj_type ptpu_source_ktype = {
  * ptpu_sysfs_source_add() - create sources/<name>/ for a registered source
  * @pd:		the clock, with @pd->lock not held
  * @idx:	the source's arbiter index
+ * @name:	its name
  *
  * Return: 0 or a negative errno.
  */
-int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx)
+int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx, const char *name)
 {
 	struct ptpu_source_kobj *sk;
 	int ret;
@@ -578,7 +588,7 @@ int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx)
 	sk->pd = pd;
 	sk->idx = idx;
 	ret = kobject_init_and_add(&sk->kobj, &ptpu_source_ktype, pd->sysfs->dir,
-				   "%s", pd->arb.src[idx].name);
+				   "%s", name);
 	if (ret) {
 		kobject_put(&sk->kobj);
 		return ret;
@@ -640,6 +650,22 @@ static void ptpu_sysfs_remove(void *data)
 	pd->sysfs = NULL;
 }
 
+/* sources/<name>/ for the sources registered before sysfs existed. */
+static int ptpu_sysfs_add_sources(struct ptpu_dev *pd)
+{
+	struct ptpu_snapshot *snap = ptpu_snapshot_take(pd);
+	struct ptpu_source_status st;
+	int i, ret = 0;
+
+	if (!snap)
+		return -ENOMEM;
+	for (i = 0; i < PTPU_MAX_SOURCES && !ret; i++)
+		if (!ptpu_arbiter_source_status(&snap->arb, i, snap->raw, &st))
+			ret = ptpu_sysfs_source_add(pd, i, st.name);
+	kvfree(snap);
+	return ret;
+}
+
 /**
  * ptpu_sysfs_init() - create the knobs, the state and sources/<name>/
  * @pd:	the clock, with its built-in sources started
@@ -649,7 +675,7 @@ static void ptpu_sysfs_remove(void *data)
 int ptpu_sysfs_init(struct ptpu_dev *pd)
 {
 	struct ptpu_sysfs *s;
-	int ret, i;
+	int ret;
 
 	s = devm_kzalloc(pd->dev, sizeof(*s), GFP_KERNEL);
 	if (!s)
@@ -674,13 +700,5 @@ int ptpu_sysfs_init(struct ptpu_dev *pd)
 	ret = devm_add_action_or_reset(pd->dev, ptpu_sysfs_remove, pd);
 	if (ret)
 		return ret;
-
-	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
-		if (!pd->arb.src[i].used)
-			continue;
-		ret = ptpu_sysfs_source_add(pd, i);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return ptpu_sysfs_add_sources(pd);
 }

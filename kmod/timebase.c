@@ -2,13 +2,27 @@
 /*
  * The time base: one arbiter per clock, fed by the sources, the model it
  * publishes for lock-free clock reads, and the events it raises for its
- * subscribers (sysfs.c and netlink.c). Every arbiter call happens under
- * pd->lock, between ptpu_update_begin() and ptpu_update_end().
+ * subscribers (sysfs.c and netlink.c). Every arbiter call that changes
+ * anything happens under pd->lock, between ptpu_update_begin() and
+ * ptpu_update_end(), that is inside a write section of pd->model_seq.
+ *
+ * Readers of the status (sysfs shows, netlink gets and dumps) never take
+ * pd->lock: they copy the arbiter inside a read section of the same
+ * seqcount (ptpu_snapshot_take(), ptpu_read_config()) and evaluate the
+ * copy. The alternatives were worse for the writers: taking pd->lock made
+ * an unprivileged reader loop delay every sample; publishing a status
+ * struct swapped with RCU would cost each update an allocation and a copy
+ * of what it changed. With the seqcount, an update costs nothing more, a
+ * reader pays for its own copy (about 10 KiB, retried when an update ran
+ * meanwhile), and every copy is the state one update left: a source's
+ * fields always belong together.
  */
 #include <linux/device.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/notifier.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
@@ -122,8 +136,35 @@ void ptpu_events_unsubscribe(struct ptpu_dev *pd, struct notifier_block *nb)
 }
 
 /**
+ * ptpu_snapshot_take() - a consistent copy of the arbiter, without pd->lock
+ * @pd:	the clock
+ *
+ * For readers of the status: evaluate the copy with ptpu_arbiter_status()
+ * and ptpu_arbiter_source_status() at @raw. The copy is what one update
+ * left, and @raw is read inside the same read section, so it is no earlier
+ * than any raw time in the copy (ages are never negative).
+ *
+ * Return: the snapshot (free it with kvfree()), or NULL without memory.
+ */
+struct ptpu_snapshot *ptpu_snapshot_take(struct ptpu_dev *pd)
+{
+	struct ptpu_snapshot *snap;
+	unsigned int seq;
+
+	snap = kvmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return NULL;
+	do {
+		seq = read_seqcount_begin(&pd->model_seq);
+		memcpy(&snap->arb, &pd->arb, sizeof(snap->arb));
+		snap->raw = ktime_get_raw_ns();
+	} while (read_seqcount_retry(&pd->model_seq, seq));
+	return snap;
+}
+
+/**
  * ptpu_status_read() - the clock's status, with its selected source's name
- * @arb:	the arbiter, under pd->lock
+ * @arb:	a snapshot's arbiter, or the live one under pd->lock
  * @raw:	the raw time to evaluate it at
  * @st:		receives the status
  * @name:	receives the selected source's name ("" when there is none)
@@ -141,6 +182,23 @@ void ptpu_status_read(const struct ptpu_arbiter *arb, s64 raw,
 }
 
 /**
+ * ptpu_read_config() - the arbiter's knobs, without pd->lock
+ * @pd:		the clock
+ * @cfg:	receives a consistent copy
+ *
+ * Not inside an update: the read section would wait for itself.
+ */
+void ptpu_read_config(struct ptpu_dev *pd, struct ptpu_arbiter_config *cfg)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&pd->model_seq);
+		*cfg = pd->arb.cfg;
+	} while (read_seqcount_retry(&pd->model_seq, seq));
+}
+
+/**
  * ptpu_source_add() - register a source with the arbiter
  * @pd:		the clock
  * @name:	its name (at most 15 characters)
@@ -150,12 +208,30 @@ void ptpu_status_read(const struct ptpu_arbiter *arb, s64 raw,
  */
 int ptpu_source_add(struct ptpu_dev *pd, const char *name, enum ptpu_class cls)
 {
+	struct ptpu_events ev = {};
 	int idx;
 
 	mutex_lock(&pd->lock);
+	ptpu_update_begin(pd);
 	idx = ptpu_arbiter_register(&pd->arb, name, cls);
+	ptpu_update_end(pd, &ev);
 	mutex_unlock(&pd->lock);
 	return idx;
+}
+
+/**
+ * ptpu_source_remove() - unregister a source; selection moves on without it
+ * @pd:		the clock
+ * @idx:	the source's index from ptpu_source_add()
+ */
+void ptpu_source_remove(struct ptpu_dev *pd, int idx)
+{
+	struct ptpu_events ev = {};
+
+	mutex_lock(&pd->lock);
+	ptpu_arbiter_unregister(&pd->arb, idx, ptpu_update_begin(pd), &ev);
+	ptpu_update_end(pd, &ev);
+	mutex_unlock(&pd->lock);
 }
 
 /**
