@@ -15,8 +15,9 @@
  * Validation is strict for every command: resv_start_op is 0, so the core
  * rejects unknown attributes, trailing data and non-zero reserved header
  * fields, and checks types, lengths and ranges against the per-command
- * policies below before a handler runs. The handlers check what a policy
- * cannot express and say which attribute they refused.
+ * policies below before a handler runs (the knobs' policies are made from
+ * the knob table at registration). The handlers check what a policy cannot
+ * express and say which attribute they refused.
  *
  * Reads (source-get and its dump, config-get, status-get) never take
  * pd->lock: they evaluate a snapshot of the arbiter. The events group is
@@ -30,9 +31,8 @@
 #include <net/genetlink.h>
 
 #include "compat.h"
+#include "knobs.h"
 #include "ptp_unified.h"
-#include "source_kvm.h"
-#include "source_rtc.h"
 #include "uapi/linux/ptp_unified.h"
 
 /* genl_ops.internal_flags: the command changes the clock */
@@ -52,10 +52,7 @@ static const struct nla_policy ptpu_nl_source_add_policy[PTP_UNIFIED_A_SOURCE_CL
 							PTP_UNIFIED_CLASS_OTHER),
 };
 
-/*
- * Value ranges, the same as the arbiter's and the sources' (and the sysfs
- * knobs'). Not const: Linux 6.1's nla_policy points at them without const.
- */
+/* Not const: Linux 6.1's nla_policy points at it without const. */
 static struct netlink_range_validation ptpu_nl_bound_range = {
 	.min = 1,
 	.max = PTPU_SAMPLE_BOUND_MAX,
@@ -72,62 +69,110 @@ static const struct nla_policy ptpu_nl_sample_policy[PTP_UNIFIED_A_SAMPLE_MAX + 
 	[PTP_UNIFIED_A_SAMPLE_BOUND] = NLA_POLICY_FULL_RANGE(NLA_U64, &ptpu_nl_bound_range),
 };
 
-/* The knobs of one source, nested in CONFIG_SET. */
-static const struct nla_policy ptpu_nl_source_cfg_policy[PTP_UNIFIED_A_SOURCE_PREFER + 1] = {
+/*
+ * The knobs' policies: each knob's type and range from the knob table
+ * (ptpu_nl_knob_policies()), with the name of the source a nest of source
+ * knobs is for, and the nests in CONFIG_SET.
+ */
+static struct nla_policy
+ptpu_nl_source_cfg_policy[PTP_UNIFIED_A_SOURCE_PREFER + 1] __ro_after_init = {
 	[PTP_UNIFIED_A_SOURCE_NAME] = { .type = NLA_NUL_STRING, .len = PTPU_NAME_LEN - 1 },
-	[PTP_UNIFIED_A_SOURCE_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
-	[PTP_UNIFIED_A_SOURCE_PRIORITY] = { .type = NLA_U32 },
-	[PTP_UNIFIED_A_SOURCE_PREFER] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
-static struct netlink_range_validation ptpu_nl_max_drift_range = {
-	.max = PTPU_MAX_DRIFT_PPB_MAX,
-};
-
-static struct netlink_range_validation ptpu_nl_slew_limit_range = {
-	.min = PTPU_SLEW_LIMIT_PPB_MIN,
-	.max = PTPU_SLEW_LIMIT_PPB_MAX,
-};
-
-static struct netlink_range_validation ptpu_nl_stale_limit_range = {
-	.min = PTPU_STALE_NS_MIN / NSEC_PER_SEC,
-	.max = PTPU_STALE_NS_MAX / NSEC_PER_SEC,
-};
-
-static struct netlink_range_validation ptpu_nl_kvm_poll_range = {
-	.min = PTPU_KVM_POLL_MS_MIN,
-	.max = PTPU_KVM_POLL_MS_MAX,
-};
-
-static struct netlink_range_validation ptpu_nl_rtc_interval_range = {
-	.min = PTPU_RTC_INTERVAL_S_MIN,
-	.max = PTPU_RTC_INTERVAL_S_MAX,
-};
-
-static struct netlink_range_validation ptpu_nl_step_threshold_range = {
-	.min = PTPU_STEP_THRESHOLD_NS_MIN,
-	.max = PTPU_STEP_THRESHOLD_NS_MAX,
-};
-
-static const struct nla_policy ptpu_nl_config_policy[PTP_UNIFIED_A_CONFIG_MAX + 1] = {
-	[PTP_UNIFIED_A_CONFIG_MAX_DRIFT_PPB] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &ptpu_nl_max_drift_range),
-	[PTP_UNIFIED_A_CONFIG_SLEW_LIMIT_PPB] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &ptpu_nl_slew_limit_range),
-	[PTP_UNIFIED_A_CONFIG_HYSTERESIS_PCT] =
-		NLA_POLICY_MAX(NLA_U32, PTPU_HYSTERESIS_PCT_MAX),
-	[PTP_UNIFIED_A_CONFIG_STALE_LIMIT_S] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &ptpu_nl_stale_limit_range),
-	[PTP_UNIFIED_A_CONFIG_KVM_POLL_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &ptpu_nl_kvm_poll_range),
-	[PTP_UNIFIED_A_CONFIG_RTC_INTERVAL_S] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &ptpu_nl_rtc_interval_range),
-	[PTP_UNIFIED_A_CONFIG_RTC_DEVICE] = {
-		.type = NLA_NUL_STRING, .len = PTPU_RTC_NAME_LEN - 1 },
+static struct nla_policy ptpu_nl_config_policy[PTP_UNIFIED_A_CONFIG_MAX + 1] __ro_after_init = {
 	[PTP_UNIFIED_A_CONFIG_SOURCE] = NLA_POLICY_NESTED(ptpu_nl_source_cfg_policy),
-	[PTP_UNIFIED_A_CONFIG_STEP_THRESHOLD_NS] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &ptpu_nl_step_threshold_range),
 };
+
+/*
+ * A knob's policy: its type and the table's range, as NLA_POLICY_FULL_RANGE()
+ * sets them (a struct nla_policy has const members: it cannot be assigned
+ * whole). A name's policy has its length, a NUL-terminated string no
+ * minimum.
+ */
+static void ptpu_nl_knob_policy(struct nla_policy *pol, struct ptpu_knob *k)
+{
+	struct nla_policy *p = &pol[k->nl_attr];
+
+	switch (k->type) {
+	case PTPU_KNOB_TYPE_U32:
+		p->type = NLA_U32;
+		break;
+	case PTPU_KNOB_TYPE_U64:
+		p->type = NLA_U64;
+		break;
+	case PTPU_KNOB_TYPE_BOOL:
+		p->type = NLA_U8;
+		break;
+	case PTPU_KNOB_TYPE_STR:
+		p->type = NLA_NUL_STRING;
+		p->len = k->range.max;
+		return;
+	}
+	p->validation_type = NLA_VALIDATE_RANGE_PTR;
+	p->range = &k->range;
+}
+
+static void ptpu_nl_knob_policies(void)
+{
+	int i;
+
+	for (i = 0; i < PTPU_KNOB_COUNT; i++)
+		ptpu_nl_knob_policy(ptpu_nl_config_policy, &ptpu_knobs[i]);
+	for (i = 0; i < PTPU_SOURCE_KNOB_COUNT; i++)
+		ptpu_nl_knob_policy(ptpu_nl_source_cfg_policy, &ptpu_source_knobs[i]);
+}
+
+/* A knob's attribute as a value of its type (the policy has checked it). */
+static void ptpu_nl_get_knob(const struct ptpu_knob *k, const struct nlattr *a,
+			     union ptpu_knob_value *v)
+{
+	switch (k->type) {
+	case PTPU_KNOB_TYPE_U32:
+		v->num = nla_get_u32(a);
+		break;
+	case PTPU_KNOB_TYPE_U64:
+		v->num = nla_get_u64(a);
+		break;
+	case PTPU_KNOB_TYPE_BOOL:
+		v->num = nla_get_u8(a);
+		break;
+	case PTPU_KNOB_TYPE_STR:
+		nla_strscpy(v->str, a, sizeof(v->str));
+		break;
+	}
+}
+
+static int ptpu_nl_put_knob(struct sk_buff *skb, const struct ptpu_knob *k,
+			    const union ptpu_knob_value *v, int pad)
+{
+	switch (k->type) {
+	case PTPU_KNOB_TYPE_U32:
+		return nla_put_u32(skb, k->nl_attr, v->num);
+	case PTPU_KNOB_TYPE_U64:
+		return nla_put_u64_64bit(skb, k->nl_attr, v->num, pad);
+	case PTPU_KNOB_TYPE_BOOL:
+		return nla_put_u8(skb, k->nl_attr, v->num);
+	case PTPU_KNOB_TYPE_STR:
+		break;
+	}
+	return nla_put_string(skb, k->nl_attr, v->str);
+}
+
+/* The source knobs of @st, as attributes of the source attribute set. */
+static int ptpu_nl_put_source_knobs(struct sk_buff *skb,
+				    const struct ptpu_source_status *st)
+{
+	union ptpu_knob_value v;
+	int i;
+
+	for (i = 0; i < PTPU_SOURCE_KNOB_COUNT; i++) {
+		ptpu_source_knob_get(st, i, &v);
+		if (ptpu_nl_put_knob(skb, &ptpu_source_knobs[i], &v,
+				     PTP_UNIFIED_A_SOURCE_PAD))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
 
 static struct genl_family ptpu_nl_family __ro_after_init;
 
@@ -253,9 +298,7 @@ static int ptpu_nl_put_source(struct sk_buff *skb, const struct ptpu_source_stat
 {
 	if (nla_put_string(skb, PTP_UNIFIED_A_SOURCE_NAME, st->name) ||
 	    nla_put_u32(skb, PTP_UNIFIED_A_SOURCE_CLASS, st->cls) ||
-	    nla_put_u8(skb, PTP_UNIFIED_A_SOURCE_ENABLED, st->cfg.enabled) ||
-	    nla_put_u32(skb, PTP_UNIFIED_A_SOURCE_PRIORITY, st->cfg.priority) ||
-	    nla_put_u8(skb, PTP_UNIFIED_A_SOURCE_PREFER, st->cfg.prefer) ||
+	    ptpu_nl_put_source_knobs(skb, st) ||
 	    nla_put_u8(skb, PTP_UNIFIED_A_SOURCE_AVAILABLE, st->available) ||
 	    nla_put_u8(skb, PTP_UNIFIED_A_SOURCE_SELECTED, st->selected) ||
 	    nla_put_u8(skb, PTP_UNIFIED_A_SOURCE_CALIBRATED, st->calibrated) ||
@@ -445,35 +488,21 @@ static int ptpu_nl_sample_push(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* Every knob that exists, then one nest of knobs per source. */
 static int ptpu_nl_put_config(struct sk_buff *skb, struct ptpu_dev *pd)
 {
+	union ptpu_knob_value vals[PTPU_KNOB_COUNT];
 	struct ptpu_source_status st;
-	struct ptpu_arbiter_config cfg;
-	char rtc[PTPU_RTC_NAME_LEN];
 	struct ptpu_snapshot *snap;
 	struct nlattr *nest;
 	int i, ret = 0;
 
-	ptpu_read_config(pd, &cfg);
-
-	if (nla_put_u32(skb, PTP_UNIFIED_A_CONFIG_MAX_DRIFT_PPB, cfg.max_drift_ppb) ||
-	    nla_put_u32(skb, PTP_UNIFIED_A_CONFIG_SLEW_LIMIT_PPB, cfg.slew_limit_ppb) ||
-	    nla_put_u32(skb, PTP_UNIFIED_A_CONFIG_HYSTERESIS_PCT, cfg.hysteresis_pct) ||
-	    nla_put_u32(skb, PTP_UNIFIED_A_CONFIG_STALE_LIMIT_S,
-			div_u64(cfg.stale_ns, NSEC_PER_SEC)) ||
-	    nla_put_u64_64bit(skb, PTP_UNIFIED_A_CONFIG_STEP_THRESHOLD_NS,
-			      cfg.step_threshold_ns, PTP_UNIFIED_A_CONFIG_PAD))
-		return -EMSGSIZE;
-	if (pd->kvm && nla_put_u32(skb, PTP_UNIFIED_A_CONFIG_KVM_POLL_MS,
-				   READ_ONCE(pd->kvm->poll_ms)))
-		return -EMSGSIZE;
-	if (pd->rtc) {
-		ptpu_rtc_get_device(pd->rtc, rtc, sizeof(rtc));
-		if (nla_put_u32(skb, PTP_UNIFIED_A_CONFIG_RTC_INTERVAL_S,
-				READ_ONCE(pd->rtc->interval_s)) ||
-		    nla_put_string(skb, PTP_UNIFIED_A_CONFIG_RTC_DEVICE, rtc))
+	ptpu_knobs_get(pd, vals);
+	for (i = 0; i < PTPU_KNOB_COUNT; i++)
+		if (ptpu_knob_present(pd, &ptpu_knobs[i]) &&
+		    ptpu_nl_put_knob(skb, &ptpu_knobs[i], &vals[i], PTP_UNIFIED_A_CONFIG_PAD))
 			return -EMSGSIZE;
-	}
+
 	snap = ptpu_snapshot_take(pd);
 	if (!snap)
 		return -ENOMEM;
@@ -483,9 +512,7 @@ static int ptpu_nl_put_config(struct sk_buff *skb, struct ptpu_dev *pd)
 		nest = nla_nest_start(skb, PTP_UNIFIED_A_CONFIG_SOURCE);
 		if (!nest ||
 		    nla_put_string(skb, PTP_UNIFIED_A_SOURCE_NAME, st.name) ||
-		    nla_put_u8(skb, PTP_UNIFIED_A_SOURCE_ENABLED, st.cfg.enabled) ||
-		    nla_put_u32(skb, PTP_UNIFIED_A_SOURCE_PRIORITY, st.cfg.priority) ||
-		    nla_put_u8(skb, PTP_UNIFIED_A_SOURCE_PREFER, st.cfg.prefer))
+		    ptpu_nl_put_source_knobs(skb, &st))
 			ret = -EMSGSIZE;
 		else
 			nla_nest_end(skb, nest);
@@ -514,15 +541,16 @@ static int ptpu_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Resolve the source named in one CONFIG_SOURCE nest: its index, and its
- * knobs with the nest's changes applied in @sc.
+ * Resolve the source named in one CONFIG_SOURCE nest: its index, and the
+ * knobs the nest changes in @given and @vals.
  */
 static int ptpu_nl_source_cfg(struct ptpu_dev *pd, struct nlattr *nest,
-			      struct ptpu_source_config *sc, struct netlink_ext_ack *extack)
+			      unsigned long *given, union ptpu_knob_value *vals,
+			      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[PTP_UNIFIED_A_SOURCE_PREFER + 1];
 	struct ptpu_source_status st;
-	int idx, ret;
+	int i, idx, ret;
 
 	ret = nla_parse_nested(tb, PTP_UNIFIED_A_SOURCE_PREFER, nest,
 			       ptpu_nl_source_cfg_policy, extack);
@@ -538,48 +566,54 @@ static int ptpu_nl_source_cfg(struct ptpu_dev *pd, struct nlattr *nest,
 				    "no source of this name");
 		return -ENOENT;
 	}
-	*sc = st.cfg;
-	if (tb[PTP_UNIFIED_A_SOURCE_ENABLED])
-		sc->enabled = nla_get_u8(tb[PTP_UNIFIED_A_SOURCE_ENABLED]);
-	if (tb[PTP_UNIFIED_A_SOURCE_PRIORITY])
-		sc->priority = nla_get_u32(tb[PTP_UNIFIED_A_SOURCE_PRIORITY]);
-	if (tb[PTP_UNIFIED_A_SOURCE_PREFER])
-		sc->prefer = nla_get_u8(tb[PTP_UNIFIED_A_SOURCE_PREFER]);
+	*given = 0;
+	for (i = 0; i < PTPU_SOURCE_KNOB_COUNT; i++) {
+		if (!tb[ptpu_source_knobs[i].nl_attr])
+			continue;
+		*given |= BIT(i);
+		ptpu_nl_get_knob(&ptpu_source_knobs[i], tb[ptpu_source_knobs[i].nl_attr],
+				 &vals[i]);
+	}
 	return idx;
 }
 
-static void ptpu_nl_apply_source_cfg(struct ptpu_dev *pd, int idx,
-				     const struct ptpu_source_config *sc)
+/* Say which knob ptpu_knobs_set() refused, and why. */
+static void ptpu_nl_knob_refused(struct genl_info *info, int bad, int err)
 {
-	struct ptpu_events ev = {};
+	const struct ptpu_knob *k = bad >= 0 ? &ptpu_knobs[bad] : NULL;
+	struct nlattr *a = k ? info->attrs[k->nl_attr] : NULL;
 
-	mutex_lock(&pd->lock);
-	ptpu_arbiter_source_config(&pd->arb, idx, sc, ptpu_update_begin(pd), &ev);
-	ptpu_update_end(pd, &ev);
-	mutex_unlock(&pd->lock);
+	if (!k)
+		NL_SET_ERR_MSG_MOD(info->extack, "arbiter refused the knobs");
+	else if (err == -EOPNOTSUPP && k->owner == PTPU_KNOB_OWNER_KVM)
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "there is no kvm source");
+	else if (err == -EOPNOTSUPP)
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "there is no rtc source");
+	else if (k->type == PTPU_KNOB_TYPE_STR)	/* rtc_device, the only one */
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "no RTC of this name");
+	else
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "value out of range");
 }
 
 /*
  * Everything that can be refused is checked before anything changes: the
- * source names, and the knobs of sources that are absent. Switching the
- * RTC, the one change that can still fail, goes first.
+ * source names here, the knobs in ptpu_knobs_set().
  */
 static int ptpu_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
+	union ptpu_knob_value src_vals[PTPU_SOURCE_KNOB_COUNT];
+	union ptpu_knob_value vals[PTPU_KNOB_COUNT];
 	struct ptpu_dev *pd = info->user_ptr[0];
-	struct nlattr **tb = info->attrs;
-	struct ptpu_source_config sc;
-	struct ptpu_arbiter_config cfg;
-	struct ptpu_events ev = {};
+	unsigned long given = 0, src_given;
 	struct nlattr *a;
-	int rem, idx, ret;
+	int i, rem, idx, ret, bad;
 	bool any = false;
 
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		any = true;
 		if (nla_type(a) != PTP_UNIFIED_A_CONFIG_SOURCE)
 			continue;
-		idx = ptpu_nl_source_cfg(pd, a, &sc, info->extack);
+		idx = ptpu_nl_source_cfg(pd, a, &src_given, src_vals, info->extack);
 		if (idx < 0)
 			return idx;
 	}
@@ -587,62 +621,29 @@ static int ptpu_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "no knob to set");
 		return -EINVAL;
 	}
-	if (tb[PTP_UNIFIED_A_CONFIG_KVM_POLL_MS] && !pd->kvm) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[PTP_UNIFIED_A_CONFIG_KVM_POLL_MS],
-				    "there is no kvm source");
-		return -EOPNOTSUPP;
-	}
-	if ((tb[PTP_UNIFIED_A_CONFIG_RTC_INTERVAL_S] || tb[PTP_UNIFIED_A_CONFIG_RTC_DEVICE]) &&
-	    !pd->rtc) {
-		NL_SET_ERR_MSG_MOD(info->extack, "there is no rtc source");
-		return -EOPNOTSUPP;
-	}
 
-	if (tb[PTP_UNIFIED_A_CONFIG_RTC_DEVICE]) {
-		ret = ptpu_rtc_set_device(pd->rtc, nla_data(tb[PTP_UNIFIED_A_CONFIG_RTC_DEVICE]));
+	for (i = 0; i < PTPU_KNOB_COUNT; i++) {
+		a = info->attrs[ptpu_knobs[i].nl_attr];
+		if (!a)
+			continue;
+		given |= BIT(i);
+		ptpu_nl_get_knob(&ptpu_knobs[i], a, &vals[i]);
+	}
+	if (given) {
+		ret = ptpu_knobs_set(pd, given, vals, &bad);
 		if (ret) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[PTP_UNIFIED_A_CONFIG_RTC_DEVICE],
-					    "no RTC of this name");
+			ptpu_nl_knob_refused(info, bad, ret);
 			return ret;
 		}
 	}
-
-	mutex_lock(&pd->lock);
-	ptpu_update_begin(pd);
-	cfg = pd->arb.cfg;
-	if (tb[PTP_UNIFIED_A_CONFIG_MAX_DRIFT_PPB])
-		cfg.max_drift_ppb = nla_get_u32(tb[PTP_UNIFIED_A_CONFIG_MAX_DRIFT_PPB]);
-	if (tb[PTP_UNIFIED_A_CONFIG_SLEW_LIMIT_PPB])
-		cfg.slew_limit_ppb = nla_get_u32(tb[PTP_UNIFIED_A_CONFIG_SLEW_LIMIT_PPB]);
-	if (tb[PTP_UNIFIED_A_CONFIG_HYSTERESIS_PCT])
-		cfg.hysteresis_pct = nla_get_u32(tb[PTP_UNIFIED_A_CONFIG_HYSTERESIS_PCT]);
-	if (tb[PTP_UNIFIED_A_CONFIG_STALE_LIMIT_S])
-		cfg.stale_ns = (u64)nla_get_u32(tb[PTP_UNIFIED_A_CONFIG_STALE_LIMIT_S]) *
-			       NSEC_PER_SEC;
-	if (tb[PTP_UNIFIED_A_CONFIG_STEP_THRESHOLD_NS])
-		cfg.step_threshold_ns = nla_get_u64(tb[PTP_UNIFIED_A_CONFIG_STEP_THRESHOLD_NS]);
-	/* The policy has the arbiter's ranges: this cannot fail. */
-	ret = ptpu_arbiter_set_config(&pd->arb, &cfg);
-	ptpu_update_end(pd, &ev);
-	mutex_unlock(&pd->lock);
-	if (ret) {
-		NL_SET_ERR_MSG_MOD(info->extack, "arbiter refused the knobs");
-		return ret;
-	}
-
-	if (tb[PTP_UNIFIED_A_CONFIG_KVM_POLL_MS])
-		WRITE_ONCE(pd->kvm->poll_ms, nla_get_u32(tb[PTP_UNIFIED_A_CONFIG_KVM_POLL_MS]));
-	if (tb[PTP_UNIFIED_A_CONFIG_RTC_INTERVAL_S])
-		WRITE_ONCE(pd->rtc->interval_s,
-			   nla_get_u32(tb[PTP_UNIFIED_A_CONFIG_RTC_INTERVAL_S]));
 
 	/* Sources come and go only under ptpu_nl_lock: the names still hold. */
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != PTP_UNIFIED_A_CONFIG_SOURCE)
 			continue;
-		idx = ptpu_nl_source_cfg(pd, a, &sc, info->extack);
+		idx = ptpu_nl_source_cfg(pd, a, &src_given, src_vals, info->extack);
 		if (idx >= 0)
-			ptpu_nl_apply_source_cfg(pd, idx, &sc);
+			ptpu_source_knobs_set(pd, idx, src_given, src_vals);
 	}
 	return 0;
 }
@@ -969,6 +970,7 @@ int ptpu_netlink_register(void)
 	BUILD_BUG_ON((int)PTP_UNIFIED_NAME_LEN != (int)PTPU_NAME_LEN);
 	BUILD_BUG_ON(PTPU_MAX_SOURCES > BITS_PER_LONG);
 
+	ptpu_nl_knob_policies();
 	return genl_register_family(&ptpu_nl_family);
 }
 

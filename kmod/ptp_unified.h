@@ -78,7 +78,7 @@ struct ptpu_snapshot {
 };
 
 /* timebase.c: the arbiter, the published model, status and events */
-int ptpu_timebase_init(struct ptpu_dev *pd);
+int ptpu_timebase_init(struct ptpu_dev *pd, const struct ptpu_arbiter_config *cfg);
 int ptpu_source_add(struct ptpu_dev *pd, const char *name, enum ptpu_class cls);
 void ptpu_source_remove(struct ptpu_dev *pd, int idx);
 int ptpu_submit_sample(struct ptpu_dev *pd, int idx,
@@ -97,9 +97,13 @@ void ptpu_status_read(const struct ptpu_arbiter *arb, s64 raw,
 /* clock.c */
 int ptpu_clock_register(struct ptpu_dev *pd);
 
-/* sources: each starts itself if its hardware is there (absent is not an error) */
-int ptpu_kvm_start(struct ptpu_dev *pd);
-int ptpu_rtc_start(struct ptpu_dev *pd);
+/*
+ * Sources: each starts itself if its hardware is there (absent is not an
+ * error), with its knobs' values at load.
+ */
+int ptpu_kvm_start(struct ptpu_dev *pd, unsigned int poll_ms);
+int ptpu_rtc_start(struct ptpu_dev *pd, const char *device,
+		   unsigned int interval_s);
 
 /* sysfs.c */
 int ptpu_sysfs_init(struct ptpu_dev *pd);

@@ -19,7 +19,6 @@
  */
 #include <linux/device.h>
 #include <linux/mm.h>
-#include <linux/moduleparam.h>
 #include <linux/notifier.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -37,30 +36,6 @@
  * guess at its error, and the seed is flagged unsynchronised anyway.
  */
 #define PTPU_SEED_BOUND_NS NSEC_PER_SEC
-
-/*
- * Load-time values of the arbiter knobs; the sysfs attributes and netlink
- * change them at run time. Out of range: the default, with a warning.
- */
-static unsigned int max_drift_ppb = PTPU_DEFAULT_MAX_DRIFT_PPB;
-module_param(max_drift_ppb, uint, 0444);
-MODULE_PARM_DESC(max_drift_ppb, "largest frequency error assumed for an estimate at load, ppb (default 50000, 0..1000000)");
-
-static unsigned int slew_limit_ppb = PTPU_DEFAULT_SLEW_LIMIT_PPB;
-module_param(slew_limit_ppb, uint, 0444);
-MODULE_PARM_DESC(slew_limit_ppb, "fastest offset correction at load, ppb (default 500000, 1000..100000000)");
-
-static unsigned int hysteresis_pct = PTPU_DEFAULT_HYSTERESIS_PCT;
-module_param(hysteresis_pct, uint, 0444);
-MODULE_PARM_DESC(hysteresis_pct, "margin a challenger must win by at load, percent (default 20, 0..90)");
-
-static unsigned long long step_threshold_ns = PTPU_DEFAULT_STEP_THRESHOLD_NS;
-module_param(step_threshold_ns, ullong, 0444);
-MODULE_PARM_DESC(step_threshold_ns, "deviation that makes a sample a suspected jump at load, ns (default 100000000, 1000000..1000000000000)");
-
-static unsigned int stale_limit_s = PTPU_DEFAULT_STALE_NS / NSEC_PER_SEC;
-module_param(stale_limit_s, uint, 0444);
-MODULE_PARM_DESC(stale_limit_s, "age at which a source is lost at load, s (default 300, 1..86400)");
 
 /**
  * ptpu_update_begin() - start an arbiter call that may change the model
@@ -298,37 +273,6 @@ s64 ptpu_clock_now(struct ptpu_dev *pd, struct system_time_snapshot *snap)
 	return t;
 }
 
-static u64 ptpu_param(struct ptpu_dev *pd, const char *name, u64 v, u64 min,
-		      u64 max, u64 def)
-{
-	if (v >= min && v <= max)
-		return v;
-	dev_warn(pd->dev, "%s=%llu is outside %llu..%llu, using the default %llu\n",
-		 name, v, min, max, def);
-	return def;
-}
-
-/* The default knobs, overridden by the module parameters that are valid. */
-static void ptpu_load_config(struct ptpu_dev *pd, struct ptpu_arbiter_config *cfg)
-{
-	ptpu_arbiter_default_config(cfg);
-	cfg->max_drift_ppb = ptpu_param(pd, "max_drift_ppb", max_drift_ppb, 0,
-					PTPU_MAX_DRIFT_PPB_MAX, cfg->max_drift_ppb);
-	cfg->slew_limit_ppb = ptpu_param(pd, "slew_limit_ppb", slew_limit_ppb,
-					 PTPU_SLEW_LIMIT_PPB_MIN,
-					 PTPU_SLEW_LIMIT_PPB_MAX, cfg->slew_limit_ppb);
-	cfg->hysteresis_pct = ptpu_param(pd, "hysteresis_pct", hysteresis_pct, 0,
-					 PTPU_HYSTERESIS_PCT_MAX, cfg->hysteresis_pct);
-	cfg->step_threshold_ns = ptpu_param(pd, "step_threshold_ns", step_threshold_ns,
-					    PTPU_STEP_THRESHOLD_NS_MIN,
-					    PTPU_STEP_THRESHOLD_NS_MAX,
-					    cfg->step_threshold_ns);
-	cfg->stale_ns = ptpu_param(pd, "stale_limit_s", stale_limit_s,
-				   PTPU_STALE_NS_MIN / NSEC_PER_SEC,
-				   PTPU_STALE_NS_MAX / NSEC_PER_SEC,
-				   div_u64(cfg->stale_ns, NSEC_PER_SEC)) * NSEC_PER_SEC;
-}
-
 static void ptpu_tick(struct work_struct *work)
 {
 	struct ptpu_dev *pd = container_of(to_delayed_work(work),
@@ -357,13 +301,14 @@ static void ptpu_tick_stop(void *data)
 
 /**
  * ptpu_timebase_init() - seed the model from the system clock, start ticking
- * @pd:	the clock, with @pd->dev, @pd->lock and @pd->model_seq initialised
+ * @pd:		the clock, with @pd->dev, @pd->lock and @pd->model_seq
+ *		initialised
+ * @cfg:	the arbiter's knobs at load
  *
  * Return: 0 or a negative errno.
  */
-int ptpu_timebase_init(struct ptpu_dev *pd)
+int ptpu_timebase_init(struct ptpu_dev *pd, const struct ptpu_arbiter_config *cfg)
 {
-	struct ptpu_arbiter_config cfg;
 	struct system_time_snapshot snap;
 	struct ptpu_model seed = {
 		.bound0 = PTPU_SEED_BOUND_NS,
@@ -372,15 +317,14 @@ int ptpu_timebase_init(struct ptpu_dev *pd)
 	int ret;
 
 	RAW_INIT_NOTIFIER_HEAD(&pd->subscribers);
-	ptpu_load_config(pd, &cfg);
 	ktime_get_snapshot(&snap);
 	seed.raw0 = ktime_to_ns(snap.raw);
 	seed.ref0 = ktime_to_ns(snap.real);
-	seed.drift_ppb = cfg.max_drift_ppb;
+	seed.drift_ppb = cfg->max_drift_ppb;
 
 	mutex_lock(&pd->lock);
 	ptpu_update_begin(pd);
-	ret = ptpu_arbiter_init(&pd->arb, &cfg, &seed, seed.raw0);
+	ret = ptpu_arbiter_init(&pd->arb, cfg, &seed, seed.raw0);
 	ptpu_update_end(pd, &ev);
 	mutex_unlock(&pd->lock);
 	if (ret)
