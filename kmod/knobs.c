@@ -19,6 +19,9 @@
 #include "source_rtc.h"
 #include "uapi/linux/ptp_unified.h"
 
+/* rtc_device's value is an RTC's name, as the rtc source keeps it. */
+static_assert(PTPU_KNOB_STR_LEN == PTPU_RTC_NAME_LEN);
+
 /* ---- what each knob reads and sets ---- */
 
 static void ptpu_max_drift_ppb_get(const struct ptpu_knob_ctx *ctx,
