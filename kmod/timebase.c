@@ -2,20 +2,19 @@
 /*
  * The time base: one arbiter per clock, fed by the sources, the model it
  * publishes for lock-free clock reads, and the events it raises for its
- * subscribers (sysfs.c and netlink.c). Every arbiter call that changes
- * anything happens under pd->lock, between ptpu_update_begin() and
+ * subscribers (sysfs and netlink). Every arbiter call that changes anything
+ * happens under pd->lock, between ptpu_update_begin() and
  * ptpu_update_end(), that is inside a write section of pd->model_seq.
  *
  * Readers of the status (sysfs shows, netlink gets and dumps) never take
  * pd->lock: they copy the arbiter inside a read section of the same
  * seqcount (ptpu_snapshot_take(), ptpu_read_config()) and evaluate the
- * copy. The alternatives were worse for the writers: taking pd->lock made
- * an unprivileged reader loop delay every sample; publishing a status
- * struct swapped with RCU would cost each update an allocation and a copy
- * of what it changed. With the seqcount, an update costs nothing more, a
- * reader pays for its own copy (about 10 KiB, retried when an update ran
- * meanwhile), and every copy is the state one update left: a source's
- * fields always belong together.
+ * copy. The alternatives are worse for the writers: with pd->lock, an
+ * unprivileged reader loop would delay every sample; a status struct
+ * swapped with RCU would cost every update an allocation and a copy. With
+ * the seqcount an update costs nothing more, a reader pays for its own copy
+ * (about 10 KiB, retried when an update ran meanwhile), and every copy is
+ * the state one update left: a source's fields always belong together.
  */
 #include <linux/device.h>
 #include <linux/mm.h>
