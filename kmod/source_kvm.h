@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The kvm source's state, shared with the sysfs knobs. */
+/* The kvm source's state, shared with its knobs (knobs.c). */
 #ifndef PTPU_SOURCE_KVM_H
 #define PTPU_SOURCE_KVM_H
 
 #include <linux/workqueue.h>
-
-#define PTPU_KVM_POLL_MS_DEFAULT	1000U
-#define PTPU_KVM_POLL_MS_MIN		10U
-#define PTPU_KVM_POLL_MS_MAX		60000U
 
 struct ptpu_kvm_arch;
 struct ptpu_dev;

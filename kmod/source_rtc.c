@@ -32,14 +32,6 @@
 /* Wake this long before the window, then sleep precisely into it. */
 #define PTPU_RTC_WAKE_EARLY_NS	(50 * NSEC_PER_MSEC)
 
-static char rtc_device[PTPU_RTC_NAME_LEN] = "rtc0";
-module_param_string(rtc_device, rtc_device, sizeof(rtc_device), 0444);
-MODULE_PARM_DESC(rtc_device, "rtc source: RTC to use at load (default rtc0; empty: none)");
-
-static unsigned int rtc_interval_s = PTPU_RTC_INTERVAL_S_DEFAULT;
-module_param(rtc_interval_s, uint, 0444);
-MODULE_PARM_DESC(rtc_interval_s, "rtc source: seconds between timed edges at load (default 16)");
-
 /* One RTC read, bracketed by raw time. */
 static int ptpu_rtc_read(struct ptpu_rtc *r, time64_t *sec, s64 *t0, s64 *t1)
 {
@@ -220,24 +212,28 @@ static void ptpu_rtc_stop(void *data)
 }
 
 /**
- * ptpu_rtc_start() - start the rtc source on the RTC named by rtc_device
- * @pd:	the clock
+ * ptpu_rtc_start() - start the rtc source
+ * @pd:		the clock
+ * @device:	the RTC's name in the rtc class (knob rtc_device at load);
+ *		empty: no rtc source
+ * @interval_s:	seconds between timed edges (knob rtc_interval_s), in range
  *
  * Return: 0 (also when there is no such RTC: @pd->rtc stays NULL) or a
  * negative errno.
  */
-int ptpu_rtc_start(struct ptpu_dev *pd)
+int ptpu_rtc_start(struct ptpu_dev *pd, const char *device,
+		   unsigned int interval_s)
 {
 	struct rtc_device *rtc;
 	struct ptpu_rtc *r;
 	int ret;
 
-	if (!rtc_device[0])
+	if (!device[0])
 		return 0;
-	rtc = rtc_class_open(rtc_device);
+	rtc = rtc_class_open(device);
 	if (!rtc) {
 		dev_info(pd->dev, "rtc: no RTC named %s, rtc source absent\n",
-			 rtc_device);
+			 device);
 		return 0;
 	}
 	r = devm_kzalloc(pd->dev, sizeof(*r), GFP_KERNEL);
@@ -247,12 +243,11 @@ int ptpu_rtc_start(struct ptpu_dev *pd)
 	}
 	r->pd = pd;
 	r->rtc = rtc;
-	r->interval_s = clamp(rtc_interval_s, PTPU_RTC_INTERVAL_S_MIN,
-			      PTPU_RTC_INTERVAL_S_MAX);
+	r->interval_s = interval_s;
 	INIT_DELAYED_WORK(&r->work, ptpu_rtc_work);
 	init_waitqueue_head(&r->stop_wait);
 	mutex_init(&r->dev_lock);
-	strscpy(r->name, rtc_device, sizeof(r->name));
+	strscpy(r->name, device, sizeof(r->name));
 	ret = devm_add_action_or_reset(pd->dev, ptpu_rtc_stop, r);
 	if (ret)
 		return ret;
