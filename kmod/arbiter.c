@@ -12,16 +12,35 @@
  */
 #include "arbiter_internal.h"
 
+const struct ptpu_arbiter_knob ptpu_arbiter_knobs[PTPU_KNOB_COUNT] = {
+#define PTPU_ARB_KNOB_ARBITER(id, name, unit, min, max, def) \
+	[PTPU_KNOB_##id] = { #name, unit, min, max, def },
+#define PTPU_ARB_KNOB_KVM(...)
+#define PTPU_ARB_KNOB_RTC(...)
+#define PTPU_CLOCK_KNOB(id, name, type, unit, min, max, def, owner, ...) \
+	PTPU_ARB_KNOB_##owner(id, name, unit, min, max, def)
+#include "knob_table.h"
+#undef PTPU_ARB_KNOB_ARBITER
+#undef PTPU_ARB_KNOB_KVM
+#undef PTPU_ARB_KNOB_RTC
+};
+
+static bool cfg_in_range(u64 v, u64 min, u64 max)
+{
+	return v >= min && v <= max;
+}
+
 static bool cfg_valid(const struct ptpu_arbiter_config *c)
 {
-	return c->max_drift_ppb <= PTPU_MAX_DRIFT_PPB_MAX &&
-	       c->slew_limit_ppb >= PTPU_SLEW_LIMIT_PPB_MIN &&
-	       c->slew_limit_ppb <= PTPU_SLEW_LIMIT_PPB_MAX &&
-	       c->hysteresis_pct <= PTPU_HYSTERESIS_PCT_MAX &&
-	       c->step_threshold_ns >= PTPU_STEP_THRESHOLD_NS_MIN &&
-	       c->step_threshold_ns <= PTPU_STEP_THRESHOLD_NS_MAX &&
-	       c->stale_ns >= PTPU_STALE_NS_MIN &&
-	       c->stale_ns <= PTPU_STALE_NS_MAX;
+	return cfg_in_range(c->max_drift_ppb, PTPU_MAX_DRIFT_PPB_MIN,
+			    PTPU_MAX_DRIFT_PPB_MAX) &&
+	       cfg_in_range(c->slew_limit_ppb, PTPU_SLEW_LIMIT_PPB_MIN,
+			    PTPU_SLEW_LIMIT_PPB_MAX) &&
+	       cfg_in_range(c->hysteresis_pct, PTPU_HYSTERESIS_PCT_MIN,
+			    PTPU_HYSTERESIS_PCT_MAX) &&
+	       cfg_in_range(c->step_threshold_ns, PTPU_STEP_THRESHOLD_NS_MIN,
+			    PTPU_STEP_THRESHOLD_NS_MAX) &&
+	       cfg_in_range(c->stale_ns, PTPU_STALE_NS_MIN, PTPU_STALE_NS_MAX);
 }
 
 static struct ptpu_source *src_at(struct ptpu_arbiter *arb, int idx)
@@ -66,7 +85,7 @@ static const struct ptpu_class_ops *const ptpu_class_ops[PTPU_CLASS_COUNT] = {
 
 /**
  * ptpu_arbiter_default_config() - fill in the default knobs
- * @cfg: filled with the PTPU_DEFAULT_* values
+ * @cfg: filled with the knob table's defaults (knob_table.h)
  */
 void ptpu_arbiter_default_config(struct ptpu_arbiter_config *cfg)
 {

@@ -28,12 +28,7 @@ enum ptpu_knob_owner {
 	PTPU_KNOB_OWNER_SOURCE,
 };
 
-enum ptpu_knob_id {
-#define PTPU_CLOCK_KNOB(id, ...) PTPU_KNOB_##id,
-#include "knob_table.h"
-	PTPU_KNOB_COUNT
-};
-
+/* enum ptpu_knob_id, the clock knobs: arbiter.h, whose ranges they hold. */
 enum ptpu_source_knob_id {
 #define PTPU_SOURCE_KNOB(id, ...) PTPU_KNOB_##id,
 #include "knob_table.h"
