@@ -25,6 +25,12 @@ const struct ptpu_arbiter_knob ptpu_arbiter_knobs[PTPU_KNOB_COUNT] = {
 #undef PTPU_ARB_KNOB_RTC
 };
 
+const struct ptpu_arbiter_knob ptpu_arbiter_source_knobs[PTPU_SOURCE_KNOB_COUNT] = {
+#define PTPU_SOURCE_KNOB(id, name, type, unit, min, max, def, ...) \
+	[PTPU_KNOB_##id] = { #name, unit, min, max, def },
+#include "knob_table.h"
+};
+
 static bool cfg_in_range(u64 v, u64 min, u64 max)
 {
 	return v >= min && v <= max;
@@ -208,7 +214,9 @@ int ptpu_arbiter_register(struct ptpu_arbiter *arb, const char *name,
 	arb->src[i].cls = cls;
 	arb->src[i].ops = ptpu_class_ops[cls] ?: &ptpu_plain_ops;
 	arb->src[i].used = true;
-	arb->src[i].cfg.enabled = true;
+	arb->src[i].cfg.enabled = PTPU_SRC_DEF(ENABLED);
+	arb->src[i].cfg.prefer = PTPU_SRC_DEF(PREFER);
+	arb->src[i].cfg.priority = PTPU_SRC_DEF(PRIORITY);
 	return i;
 }
 

@@ -31,16 +31,23 @@
 #define PTPU_SAMPLE_BOUND_MAX	(1000ULL * PTPU_NSEC_PER_SEC)
 
 /*
- * The clock knobs, in the knob table's order (knobs.h has the sources').
- * The arbiter's own (struct ptpu_arbiter_config) take their ranges and
- * defaults from the table's lines, in the table's units, so the arbiter
- * checks every configuration it is given against what sysfs, netlink and
- * the module parameters accept.
+ * The knobs, in the knob table's order: the clock's and each source's.
+ * The arbiter's own (struct ptpu_arbiter_config, struct
+ * ptpu_source_config) take their ranges and defaults from the table's
+ * lines, in the table's units, so the arbiter checks every configuration
+ * it is given against what sysfs, netlink and the module parameters
+ * accept, and starts a source where they say it starts.
  */
 enum ptpu_knob_id {
 #define PTPU_CLOCK_KNOB(id, ...) PTPU_KNOB_##id,
 #include "knob_table.h"
 	PTPU_KNOB_COUNT
+};
+
+enum ptpu_source_knob_id {
+#define PTPU_SOURCE_KNOB(id, ...) PTPU_KNOB_##id,
+#include "knob_table.h"
+	PTPU_SOURCE_KNOB_COUNT
 };
 
 /* One arbiter knob's line of the knob table (zero for other owners'). */
@@ -53,10 +60,13 @@ struct ptpu_arbiter_knob {
 };
 
 extern const struct ptpu_arbiter_knob ptpu_arbiter_knobs[PTPU_KNOB_COUNT];
+extern const struct ptpu_arbiter_knob
+	ptpu_arbiter_source_knobs[PTPU_SOURCE_KNOB_COUNT];
 
 #define PTPU_ARB_MIN(id)	(ptpu_arbiter_knobs[PTPU_KNOB_##id].min)
 #define PTPU_ARB_MAX(id)	(ptpu_arbiter_knobs[PTPU_KNOB_##id].max)
 #define PTPU_ARB_DEF(id)	(ptpu_arbiter_knobs[PTPU_KNOB_##id].def)
+#define PTPU_SRC_DEF(id)	(ptpu_arbiter_source_knobs[PTPU_KNOB_##id].def)
 
 /* The knobs' defaults and ranges in the configuration's units. */
 #define PTPU_DEFAULT_MAX_DRIFT_PPB	((u32)PTPU_ARB_DEF(MAX_DRIFT_PPB))

@@ -28,12 +28,10 @@ enum ptpu_knob_owner {
 	PTPU_KNOB_OWNER_SOURCE,
 };
 
-/* enum ptpu_knob_id, the clock knobs: arbiter.h, whose ranges they hold. */
-enum ptpu_source_knob_id {
-#define PTPU_SOURCE_KNOB(id, ...) PTPU_KNOB_##id,
-#include "knob_table.h"
-	PTPU_SOURCE_KNOB_COUNT
-};
+/*
+ * enum ptpu_knob_id and enum ptpu_source_knob_id, the knobs' ids: in
+ * arbiter.h, which takes its knobs' ranges and defaults from the table.
+ */
 
 /* Sets of knobs to change are bit masks of their ids. */
 static_assert(PTPU_KNOB_COUNT <= BITS_PER_LONG);

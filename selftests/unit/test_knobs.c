@@ -2,13 +2,14 @@
 /*
  * The knob table (kmod/knob_table.h) against the arbiter it configures.
  * The module accepts exactly the table's ranges on every interface, and the
- * arbiter keeps limits of its own (it is shared with these tests and checks
- * every configuration it is given): the two must agree, or a value the
- * table allows would be refused as a whole configuration, or one the
- * arbiter cannot take would get through. So for each arbiter knob: the
- * arbiter takes the table's default, minimum and maximum and refuses one
- * past either end, and its default configuration is the table's defaults;
- * a new source starts with the table's defaults of the source knobs.
+ * arbiter, which checks every configuration it is given, reads its limits
+ * and defaults from the same lines (ptpu_arbiter_knobs[]): its checks must
+ * apply them to the right field in the right unit, or a value the table
+ * allows would be refused as a whole configuration, or one the arbiter
+ * cannot take would get through. So for each arbiter knob: the arbiter
+ * takes the table's default, minimum and maximum and refuses one past
+ * either end, and its default configuration is the table's defaults; a
+ * new source starts with the table's defaults of the source knobs.
  */
 #include <stdint.h>
 #include <string.h>
