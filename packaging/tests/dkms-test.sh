@@ -5,7 +5,8 @@
 # real `dkms add / build / install / uninstall / remove` of a copy of the
 # module's sources (what the ptp-unified-dkms package ships: Kbuild, kmod/,
 # dkms.conf, VERSION), checking that the installed ptp_unified.ko's vermagic
-# is the kernel's and that depmod resolves it. TAP on stdout.
+# is the kernel's and that depmod resolves it, and that dkms refuses to
+# build it for another architecture (BUILD_EXCLUSIVE_ARCH). TAP on stdout.
 #
 # Everything happens in a private copy of dkms's trees under
 # build/dkms-test/root (dkms --dkmstree, --sourcetree, --installtree,
@@ -53,7 +54,7 @@ if [ ${#kernels[@]} = 0 ]; then
 	printf "1..1\nnot ok 1 - build/kernels.txt is missing (scripts/deps.sh writes it)\n"
 	exit 1
 fi
-echo "1..$((3 + 4 * ${#kernels[@]}))"
+echo "1..$((4 + 4 * ${#kernels[@]}))"
 echo "# dkms $(dkms --version 2>/dev/null | awk '{print $NF}'), $name $ver, kernels: ${kernels[*]}; private trees in $root"
 before=$(system_state)
 echo "# this machine's own $name (to be left as it is):"
@@ -86,6 +87,19 @@ if run dkms_private add "$work/src" && [ -d "$root/usr/src/$name-$ver" ] &&
 	ok "dkms add: $name/$ver (version from VERSION)"
 else
 	not_ok "dkms add: $name/$ver"
+fi
+
+# dkms.conf limits the module to x86_64: dkms itself must refuse i686 (its
+# exit status 77, "should not be built"), before any compiler runs.
+echo "+ dkms_private build $name/$ver -k ${kernels[0]} -a i686" >>"$log"
+dkms_private build "$name/$ver" -k "${kernels[0]}" -a i686 >"$work/arch.log" 2>&1 9>&-
+rc=$?
+cat "$work/arch.log" >>"$log"
+if [ $rc = 77 ] && grep -q 'BUILD_EXCLUSIVE directive which does not match' "$work/arch.log"; then
+	ok "dkms refuses to build for i686 (BUILD_EXCLUSIVE_ARCH)"
+else
+	sed 's/^/# /' "$work/arch.log" | tail -n 5
+	not_ok "dkms refuses to build for i686: exit status $rc"
 fi
 
 for k in "${kernels[@]}"; do
