@@ -42,6 +42,8 @@ SELFTEST_BINS += $(NL_SELFTEST_BINS)
 SELFTEST_BINS += clock_nudge status_json_test
 # make demo's sampler of the offsets to the host's clock.
 SELFTEST_BINS += offset_log
+# The ClockBound segment read against the host's time (clockbound-tests.sh).
+SELFTEST_BINS += clockbound_watch
 # make bench's guest programs (selftests/bench/, see docs/benchmarks.md).
 SELFTEST_BINS += truth_log read_cost
 SELFTEST_OUT := $(addprefix $(BUILD)/selftests/bin/,$(SELFTEST_BINS))
@@ -121,6 +123,14 @@ $(addprefix $(BUILD)/selftests/bin/,$(NL_SELFTEST_BINS)): $(BUILD)/selftests/bin
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests $(NL_CFLAGS) -pthread \
 		$< $(NL_LIB) $(NL_LIBS) -o $@
+
+# Programs that read the ClockBound segment, with phc-steer's one-header
+# reader (userspace/clockbound/clockbound_shm.h).
+CB_READER_BINS := $(BUILD)/selftests/bin/clockbound_watch
+$(BUILD)/selftests/bin/clockbound_watch: selftests/clockbound_watch.c selftests/phc_util.h
+$(CB_READER_BINS): userspace/clockbound/clockbound_shm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Iuserspace $(filter %.c,$^) -o $@
 
 $(BUILD)/selftests/bin/status_json_test: selftests/status_json_test.c selftests/phc_util.h
 	@mkdir -p $(dir $@)

@@ -4,7 +4,7 @@
 # Runs inside a test guest (busybox). Prints TAP on stdout: one line per
 # check, the output of each check as "# " diagnostics.
 #
-# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore
+# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|clockbound
 #                     tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
@@ -16,6 +16,7 @@ failed=0
 . /opt/ptpu/steer-tests.sh
 . /opt/ptpu/stress-tests.sh
 . /opt/ptpu/fault-tests.sh
+. /opt/ptpu/clockbound-tests.sh
 # The debug kernel's checkers (make check-debug): sets debug=1 there.
 debug=
 # What dmesg_clean fails on: also the reports of KASAN, UBSAN, debugobjects,
@@ -258,25 +259,32 @@ t_holdover() {
 }
 
 # L1 pauses this VM for 5 s; the module must declare one disruption.
-# pause_watch_bg OUT ARGS...: start pause_watch ARGS in the background
-# (output in OUT, pid in pw_pid) and return once it holds its reference
-# reading: a pause asked for before that could go unseen.
-pause_watch_bg() {
-	pw_out=$1
-	shift
-	"$B/pause_watch" "$@" >"$pw_out" 2>&1 &
+# watch_bg PROG OUT ARGS...: start the watcher $B/PROG ARGS in the
+# background (output in OUT, pid in pw_pid) and return once it holds its
+# reference reading (it prints "watching"): a pause asked for before that
+# could go unseen.
+watch_bg() {
+	pw_prog=$1
+	pw_out=$2
+	shift 2
+	"$B/$pw_prog" "$@" >"$pw_out" 2>&1 &
 	pw_pid=$!
 	pw_w=0
 	until grep -q '^watching$' "$pw_out" 2>/dev/null; do
 		if ! kill -0 $pw_pid 2>/dev/null; then
 			cat "$pw_out"
-			why "pause_watch $* exited before it was watching"
+			why "$pw_prog $* exited before it was watching"
 			return 1
 		fi
-		[ $pw_w -lt 300 ] || { why "pause_watch $* not watching after 30 s"; kill $pw_pid; return 1; }
+		[ $pw_w -lt 300 ] || { why "$pw_prog $* not watching after 30 s"; kill $pw_pid; return 1; }
 		sleep 0.1
 		pw_w=$((pw_w + 1))
 	done
+}
+
+# pause_watch_bg OUT ARGS...: watch_bg for pause_watch.
+pause_watch_bg() {
+	watch_bg pause_watch "$@"
 }
 
 t_pause() {
@@ -548,6 +556,19 @@ full|steer)
 	;;
 esac
 # ---- end of phc-steer ----
+# ---- the ClockBound segment (clockbound-tests.sh), nested on kvm-clock;
+# suite "clockbound" runs only these after the common checks ----
+case $suite in
+full|smoke|clockbound)
+	if [ "$kind" = nested ]; then
+		check clockbound_pause t_clockbound_pause
+		check clockbound_stopped t_clockbound_stopped
+		check clockbound_unloaded t_clockbound_unloaded
+		check clockbound_no_dir t_clockbound_no_dir
+	fi
+	;;
+esac
+# ---- end of the ClockBound segment ----
 # ---- faults (fault-tests.sh); suite "faults" runs only these after the
 # common checks ----
 case $suite in
