@@ -126,8 +126,9 @@ $(addprefix $(BUILD)/selftests/bin/,$(NL_SELFTEST_BINS)): $(BUILD)/selftests/bin
 
 # Programs that read the ClockBound segment, with phc-steer's one-header
 # reader (userspace/clockbound/clockbound_shm.h).
-CB_READER_BINS := $(BUILD)/selftests/bin/clockbound_watch
+CB_READER_BINS := $(BUILD)/selftests/bin/clockbound_watch $(BUILD)/selftests/bin/read_cost
 $(BUILD)/selftests/bin/clockbound_watch: selftests/clockbound_watch.c selftests/phc_util.h
+$(BUILD)/selftests/bin/read_cost: selftests/bench/read_cost.c
 $(CB_READER_BINS): userspace/clockbound/clockbound_shm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Iuserspace $(filter %.c,$^) -o $@

@@ -301,7 +301,7 @@ def make_table(res, notes):
     L.append("| read | median ns | p99 ns |")
     L.append("|---|---|---|")
     for k in ["unified_precise", "unified_extended", "kvm_precise", "kvm_extended", "syscall",
-              "ioctl_floor"]:
+              "ioctl_floor", "vdso_realtime", "clockbound_now"]:
         L.append(f"| {k} | {fmt(g(res, 'read_ns', k))} | {fmt(g(res, 'read_p99_ns', k))} |")
     L.append("")
     L.append(f"holdover ({fmt(res.get('holdover_minutes'))} min, sources but the rtc off): "
