@@ -46,6 +46,8 @@ SELFTEST_BINS += offset_log
 SELFTEST_BINS += clockbound_watch
 # make bench's guest programs (selftests/bench/, see docs/benchmarks.md).
 SELFTEST_BINS += truth_log read_cost
+# The guest suite's window on the kernel log, by record sequence number.
+SELFTEST_BINS += kmsg_since
 SELFTEST_OUT := $(addprefix $(BUILD)/selftests/bin/,$(SELFTEST_BINS))
 
 LINUX_SRC_612 := /usr/src/linux-source-6.12.tar.xz
@@ -142,7 +144,7 @@ vm-images: $(TEST_RTC_KOS) $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpi
 $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
 		$(BUILD)/userspace/phc-steer $(BUILD)/rtc_fault/%/ptpu_test_rtc.ko \
 		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh) \
-		$(wildcard selftests/debug/*.sh)
+		$(wildcard selftests/debug/*.sh) selftests/lib/kernel-complaints.sh
 	@mkdir -p $(dir $@)
 	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer \
 		$(BUILD)/rtc_fault/$*/ptpu_test_rtc.ko

@@ -50,10 +50,15 @@ for kv in converge:BENCH_CONVERGE_S steady:BENCH_STEADY_S settle:BENCH_SETTLE_S 
 done
 
 echo "bench: kernel $kernel, $knobs; results in $out" >&2
+# The symbols of the guests' kernel, for the retry rule (guest-retry.sh).
+"$top/selftests/vm/kallsyms.sh" "$kernel" ||
+	echo "bench: no symbols for $kernel: a lost L2 will not be run again" >&2
+# shellcheck source=selftests/vm/kernel-args.sh
+. "$top/selftests/vm/kernel-args.sh"
 start=$(date +%s)
 # L1 as run-guest.sh's nested kind boots it.
 "$top/selftests/vm/boot-l1.sh" "$timeout" "$kernel" "$out/raw" "$top/selftests/bench/l1-bench.sh" \
-	"console=ttyS0 quiet panic=-1 ptpu_initrd=$initrd $knobs" \
+	"$guest_kernel_args ptpu_initrd=$initrd $knobs" \
 	-serial "file:$out/raw/l1-console.log" 2>"$out/raw/l1-qemu.log"
 rc=$?
 secs=$(($(date +%s) - start))
@@ -64,4 +69,16 @@ if ! grep -q "bench done" "$out/raw/l1.log" 2>/dev/null; then
 fi
 python3 "$top/selftests/bench/analyze.py" --raw "$out/raw" --out "$out" \
 	--gnuplot "$top/selftests/bench/pause.gp" --wall "$secs" --kernel "$kernel" \
-	--cap "${BENCH_CAP_S:-120}"
+	--cap "${BENCH_CAP_S:-120}" || exit
+
+# A kernel complaint in any guest fails the benchmark, as it fails make
+# check (scripts/lib/guest-retry.sh; each L2's verdict was taken in L1).
+# shellcheck source=scripts/lib/guest-retry.sh
+. "$top/scripts/lib/guest-retry.sh"
+console_verdict "$out/raw/l1-console.log" >"$out/raw/l1-console-verdict"
+bad=$(grep -H '^complaint: ' "$out/raw/l1-console-verdict" "$out"/raw/*/console-verdict 2>/dev/null)
+if [ -n "$bad" ]; then
+	echo "bench: FAILED: kernel complaints in the guests:" >&2
+	sed "s|^$out/raw/||" <<<"$bad" | head -n 20 >&2
+	exit 1
+fi

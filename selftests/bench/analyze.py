@@ -109,16 +109,23 @@ def main():
 
     for c in present:
         d = os.path.join(a.raw, c)
-        if os.path.isdir(d + ".stopped"):
-            notes.append(f"{c}: its first L2 stopped dead (emulator; kept in raw/{c}.stopped); "
-                         "these figures are from its second run")
         try:
-            with open(os.path.join(d, "console.log"), errors="replace") as f:
-                bad = [ln.strip() for ln in f if "soft lockup" in ln or "BUG:" in ln]
-            if bad:
-                notes.append(f"{c}: guest kernel: {bad[0]} ({len(bad)} such lines)")
+            with open(os.path.join(d + ".try1", "retry-verdict"), errors="replace") as f:
+                why = f.read().strip().removeprefix("retry: ")
+            notes.append(f"{c}: its first L2 was lost ({why}; kept in raw/{c}.try1); "
+                         "these figures are from its second run")
         except OSError:
             pass
+        # Kernel complaints on its console, as the retry rule judged them
+        # (scripts/lib/guest-retry.sh, console_verdict, run in L1).
+        for run in (d + ".try1", d):
+            try:
+                with open(os.path.join(run, "console-verdict"), errors="replace") as f:
+                    bad = [ln.strip() for ln in f if ln.startswith("complaint: ")]
+            except OSError:
+                continue
+            if bad:
+                notes.append(f"{os.path.basename(run)}: guest kernel {bad[0]} ({len(bad)} such lines)")
         try:
             with open(os.path.join(d, "tap.txt"), errors="replace") as f:
                 if "# ptpu: guest done" not in f.read():
