@@ -144,6 +144,7 @@ vm-images: $(TEST_RTC_KOS) $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpi
 $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
 		$(BUILD)/userspace/phc-steer $(BUILD)/rtc_fault/%/ptpu_test_rtc.ko \
 		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh) \
+		$(wildcard selftests/bench/*.sh) \
 		$(wildcard selftests/debug/*.sh) selftests/lib/kernel-complaints.sh
 	@mkdir -p $(dir $@)
 	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer \

@@ -98,15 +98,10 @@ if [ "$(cat $D/selected_source)" != kvm ]; then
 	i=0
 	while [ "$(cat $D/selected_source)" != kvm ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 fi
-# The ClockBound segment for read_cost's clockbound_now: phc-steer writes
-# it for 3 s and is stopped again (reset_clock below undoes its steering).
-mkdir -p /run/clockbound
-phc-steer --ntp-discover no --clockbound yes >$W/clockbound.log 2>&1 &
-cbp=$!
-sleep 3
-kill $cbp
-wait $cbp
-$B/read_cost -k "$K" -u "$U" -c /run/clockbound/shm0 -n "${ptpu_bench_reads:-3000}" >$W/read_cost.txt 2>&1
+# read-cost.sh: the ClockBound segment written by phc-steer for 3 s (the
+# steering it does meanwhile reset_clock below undoes), then read_cost.
+. $B/read-cost.sh
+read_cost_measure "$K" "$U" "${ptpu_bench_reads:-3000}" $W/read_cost.txt $W/clockbound.log
 say "read cost: $(tr '\n' ';' <$W/read_cost.txt)"
 
 ntp_check() {

@@ -5,7 +5,7 @@
 # check, the output of each check as "# " diagnostics.
 #
 # usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|
-#                     clockbound|canary
+#                     clockbound|readcost|canary
 #                     tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
@@ -18,6 +18,7 @@ failed=0
 . /opt/ptpu/stress-tests.sh
 . /opt/ptpu/fault-tests.sh
 . /opt/ptpu/clockbound-tests.sh
+. /opt/ptpu/read-cost.sh
 # The debug kernel's checkers (make check-debug): sets debug=1 there.
 debug=
 # What dmesg_clean fails on (kernel_complaint_re; the reports of KASAN,
@@ -89,9 +90,11 @@ check_kselftest() {
 	fi
 }
 
+# phc_dev [CLOCK_NAME]: the device of the PTP clock of that name
+# (default ptp_unified).
 phc_dev() {
 	for d in /sys/class/ptp/ptp*; do
-		if [ "$(cat "$d/clock_name" 2>/dev/null)" = "ptp_unified" ]; then
+		if [ "$(cat "$d/clock_name" 2>/dev/null)" = "${1:-ptp_unified}" ]; then
 			echo "/dev/${d##*/}"
 			return 0
 		fi
@@ -183,6 +186,25 @@ t_load_cycles() {
 t_kvm_pair() {
 	modprobe ptp_kvm || return 1
 	"$B/phc_pair" ptp_unified "KVM virtual PTP" 1000
+}
+
+# make bench's read costs alone (read-cost.sh), suite readcost: every
+# method's line is there, the segment's among them. No figure is judged:
+# make bench compares them (docs/benchmarks.md).
+t_read_cost() {
+	udev=$(phc_dev) || return 1
+	modprobe ptp_kvm || return 1
+	kdev=$(phc_dev "KVM virtual PTP") || { why "no ptp_kvm clock"; return 1; }
+	read_cost_measure "$kdev" "$udev" "${ptpu_bench_reads:-3000}" /tmp/read_cost.txt /tmp/read_cost_steer.log
+	rc=$?
+	cat /tmp/read_cost.txt
+	grep 'clockbound: ' /tmp/read_cost_steer.log
+	[ $rc = 0 ] || { why "read_cost exited $rc"; return 1; }
+	for m in timer_overhead unified_precise unified_extended kvm_precise kvm_extended \
+		syscall ioctl_floor clockbound_now vdso_realtime; do
+		grep -Eq "^$m median -?[0-9]+ p99 -?[0-9]+ n [0-9]+ method " /tmp/read_cost.txt ||
+			{ why "no $m line"; return 1; }
+	done
 }
 
 # ---- sources and arbiter (nested KVM) ----
@@ -535,6 +557,9 @@ esac
 if [ "$suite" = saverestore ]; then
 	check kvm_selected t_kvm_selected
 	check fault_saverestore_steer t_fault_vmstop saverestore 20
+elif [ "$suite" = readcost ]; then
+	check kvm_selected t_kvm_selected
+	check read_cost t_read_cost
 elif [ "$kind" = nested ]; then
 	check ptp_kvm_side_by_side t_kvm_pair
 	check kvm_selected t_kvm_selected
