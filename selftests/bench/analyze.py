@@ -258,7 +258,7 @@ def main():
     for peer in READ_PEERS:
         other = g(res, "read_ns", peer)
         if cb is not None and other is not None and other > 0:
-            res["clockbound_read_ratio"][peer] = round(cb / other, 3)
+            res["clockbound_read_ratio"][peer] = float(f"{cb / other:.3g}")
     # Per contender, the worst of its best-of-5 probes: residual and delay/2.
     res["ntp_check_us"] = {
         c: {"residual_us": round(max((abs(r) for r, _ in v.values())), 1),
