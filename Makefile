@@ -42,6 +42,8 @@ SELFTEST_BINS += $(NL_SELFTEST_BINS)
 SELFTEST_BINS += clock_nudge status_json_test
 # make demo's sampler of the offsets to the host's clock.
 SELFTEST_BINS += offset_log
+# The ClockBound segment read against the host's time (clockbound-tests.sh).
+SELFTEST_BINS += clockbound_watch
 # make bench's guest programs (selftests/bench/, see docs/benchmarks.md).
 SELFTEST_BINS += truth_log read_cost
 # The guest suite's window on the kernel log, by record sequence number.
@@ -124,6 +126,15 @@ $(addprefix $(BUILD)/selftests/bin/,$(NL_SELFTEST_BINS)): $(BUILD)/selftests/bin
 	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests $(NL_CFLAGS) -pthread \
 		$< $(NL_LIB) $(NL_LIBS) -o $@
 
+# Programs that read the ClockBound segment, with phc-steer's one-header
+# reader (userspace/clockbound/clockbound_shm.h).
+CB_READER_BINS := $(BUILD)/selftests/bin/clockbound_watch $(BUILD)/selftests/bin/read_cost
+$(BUILD)/selftests/bin/clockbound_watch: selftests/clockbound_watch.c selftests/phc_util.h
+$(BUILD)/selftests/bin/read_cost: selftests/bench/read_cost.c
+$(CB_READER_BINS): userspace/clockbound/clockbound_shm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Iuserspace $(filter %.c,$^) -o $@
+
 $(BUILD)/selftests/bin/status_json_test: selftests/status_json_test.c selftests/phc_util.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(shell pkg-config --cflags json-c) $< $(shell pkg-config --libs json-c) -o $@
@@ -133,6 +144,7 @@ vm-images: $(TEST_RTC_KOS) $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpi
 $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
 		$(BUILD)/userspace/phc-steer $(BUILD)/rtc_fault/%/ptpu_test_rtc.ko \
 		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh) \
+		$(wildcard selftests/bench/*.sh) \
 		$(wildcard selftests/debug/*.sh) selftests/lib/kernel-complaints.sh
 	@mkdir -p $(dir $@)
 	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer \

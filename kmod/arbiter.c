@@ -397,6 +397,7 @@ void ptpu_arbiter_status(const struct ptpu_arbiter *arb, s64 now_raw,
 	st->last_step_ns = arb->last_step_ns;
 	st->time_ns = ptpu_model_time(&arb->model, now_raw);
 	st->bound_ns = ptpu_model_bound(&arb->model, now_raw);
+	st->drift_ppb = arb->model.drift_ppb;
 }
 
 /**

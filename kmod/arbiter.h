@@ -480,6 +480,8 @@ struct ptpu_source_status {
  * @last_step_ns: signed size of the last step
  * @time_ns: output time at the raw time asked
  * @bound_ns: output bound at that time
+ * @drift_ppb: how fast that bound grows from then on under the current
+ *	model, in ppb (the knob's drift, the fit's doubt and any slew)
  */
 struct ptpu_status {
 	int selected;
@@ -494,6 +496,7 @@ struct ptpu_status {
 	s64 last_step_ns;
 	s64 time_ns;
 	u64 bound_ns;
+	u32 drift_ppb;
 };
 
 void ptpu_arbiter_default_config(struct ptpu_arbiter_config *cfg);

@@ -319,7 +319,8 @@ static int ptpu_nl_put_status(struct sk_buff *skb, const struct ptpu_status *st,
 			PTP_UNIFIED_A_STATUS_PAD) ||
 	    nla_put_s64(skb, PTP_UNIFIED_A_STATUS_TIME, st->time_ns,
 			PTP_UNIFIED_A_STATUS_PAD) ||
-	    nla_put_s64(skb, PTP_UNIFIED_A_STATUS_RAW, raw, PTP_UNIFIED_A_STATUS_PAD))
+	    nla_put_s64(skb, PTP_UNIFIED_A_STATUS_RAW, raw, PTP_UNIFIED_A_STATUS_PAD) ||
+	    nla_put_u32(skb, PTP_UNIFIED_A_STATUS_DRIFT, st->drift_ppb))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -5,7 +5,12 @@
 # ptp_kvm, in nested KVM (docs/benchmarks.md). One L1 boot runs every
 # contender in a fresh L2 guest (selftests/bench/l1-bench.sh); then
 # selftests/bench/analyze.py turns the logs into build/bench/results.json,
-# build/bench/table.md (printed) and build/bench/pause.png.
+# build/bench/table.md (printed) and build/bench/pause.png. Each L2 first
+# measures the read costs (selftests/bench/read-cost.sh): the PHC ioctls,
+# clock_gettime, and {earliest, latest} from the ClockBound segment, which
+# the table and results.json (clockbound_read_ratio) set beside
+# clock_gettime and the PRECISE ioctl as ratios. The suite readcost of
+# the test harness runs that measurement alone, in one short guest.
 #
 # Knobs (environment), for short runs while developing:
 #   BENCH_KVER         kernel of L1 and L2 (default 6.1.0-56-amd64)

@@ -14,6 +14,7 @@
  *   log_interval N                    ntp_discover yes|no
  *   dhcp_lease_dirs DIR[:DIR...]|none config_drive PATH|none
  *   metadata_url URL|none
+ *   clockbound yes|no                 clockbound_path PATH
  * Any error is reported as "FILE:LINE: what is wrong".
  */
 #ifndef PHC_STEER_CONFIG_H
@@ -47,6 +48,9 @@ struct config {
 	char dhcp_lease_dirs[PATH_MAX];
 	char config_drive[PATH_MAX];
 	char metadata_url[CONFIG_URL_MAX];
+	/* The ClockBound segment (clockbound/cb_publish.h). */
+	bool clockbound;
+	char clockbound_path[PATH_MAX];
 };
 
 void config_defaults(struct config *cfg);

@@ -4,7 +4,8 @@
 # Runs inside a test guest (busybox). Prints TAP on stdout: one line per
 # check, the output of each check as "# " diagnostics.
 #
-# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|canary
+# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|
+#                     clockbound|readcost|canary
 #                     tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
@@ -16,6 +17,8 @@ failed=0
 . /opt/ptpu/steer-tests.sh
 . /opt/ptpu/stress-tests.sh
 . /opt/ptpu/fault-tests.sh
+. /opt/ptpu/clockbound-tests.sh
+. /opt/ptpu/read-cost.sh
 # The debug kernel's checkers (make check-debug): sets debug=1 there.
 debug=
 # What dmesg_clean fails on (kernel_complaint_re; the reports of KASAN,
@@ -87,9 +90,11 @@ check_kselftest() {
 	fi
 }
 
+# phc_dev [CLOCK_NAME]: the device of the PTP clock of that name
+# (default ptp_unified).
 phc_dev() {
 	for d in /sys/class/ptp/ptp*; do
-		if [ "$(cat "$d/clock_name" 2>/dev/null)" = "ptp_unified" ]; then
+		if [ "$(cat "$d/clock_name" 2>/dev/null)" = "${1:-ptp_unified}" ]; then
 			echo "/dev/${d##*/}"
 			return 0
 		fi
@@ -181,6 +186,25 @@ t_load_cycles() {
 t_kvm_pair() {
 	modprobe ptp_kvm || return 1
 	"$B/phc_pair" ptp_unified "KVM virtual PTP" 1000
+}
+
+# make bench's read costs alone (read-cost.sh), suite readcost: every
+# method's line is there, the segment's among them. No figure is judged:
+# make bench compares them (docs/benchmarks.md).
+t_read_cost() {
+	udev=$(phc_dev) || return 1
+	modprobe ptp_kvm || return 1
+	kdev=$(phc_dev "KVM virtual PTP") || { why "no ptp_kvm clock"; return 1; }
+	read_cost_measure "$kdev" "$udev" "${ptpu_bench_reads:-3000}" /tmp/read_cost.txt /tmp/read_cost_steer.log
+	rc=$?
+	cat /tmp/read_cost.txt
+	grep 'clockbound: ' /tmp/read_cost_steer.log
+	[ $rc = 0 ] || { why "read_cost exited $rc"; return 1; }
+	for m in timer_overhead unified_precise unified_extended kvm_precise kvm_extended \
+		syscall ioctl_floor clockbound_now vdso_realtime; do
+		grep -Eq "^$m median -?[0-9]+ p99 -?[0-9]+ n [0-9]+ method " /tmp/read_cost.txt ||
+			{ why "no $m line"; return 1; }
+	done
 }
 
 # ---- sources and arbiter (nested KVM) ----
@@ -281,25 +305,32 @@ t_holdover() {
 }
 
 # L1 pauses this VM for 5 s; the module must declare one disruption.
-# pause_watch_bg OUT ARGS...: start pause_watch ARGS in the background
-# (output in OUT, pid in pw_pid) and return once it holds its reference
-# reading: a pause asked for before that could go unseen.
-pause_watch_bg() {
-	pw_out=$1
-	shift
-	"$B/pause_watch" "$@" >"$pw_out" 2>&1 &
+# watch_bg PROG OUT ARGS...: start the watcher $B/PROG ARGS in the
+# background (output in OUT, pid in pw_pid) and return once it holds its
+# reference reading (it prints "watching"): a pause asked for before that
+# could go unseen.
+watch_bg() {
+	pw_prog=$1
+	pw_out=$2
+	shift 2
+	"$B/$pw_prog" "$@" >"$pw_out" 2>&1 &
 	pw_pid=$!
 	pw_w=0
 	until grep -q '^watching$' "$pw_out" 2>/dev/null; do
 		if ! kill -0 $pw_pid 2>/dev/null; then
 			cat "$pw_out"
-			why "pause_watch $* exited before it was watching"
+			why "$pw_prog $* exited before it was watching"
 			return 1
 		fi
-		[ $pw_w -lt 300 ] || { why "pause_watch $* not watching after 30 s"; kill $pw_pid; return 1; }
+		[ $pw_w -lt 300 ] || { why "$pw_prog $* not watching after 30 s"; kill $pw_pid; return 1; }
 		sleep 0.1
 		pw_w=$((pw_w + 1))
 	done
+}
+
+# pause_watch_bg OUT ARGS...: watch_bg for pause_watch.
+pause_watch_bg() {
+	watch_bg pause_watch "$@"
 }
 
 t_pause() {
@@ -526,6 +557,9 @@ esac
 if [ "$suite" = saverestore ]; then
 	check kvm_selected t_kvm_selected
 	check fault_saverestore_steer t_fault_vmstop saverestore 20
+elif [ "$suite" = readcost ]; then
+	check kvm_selected t_kvm_selected
+	check read_cost t_read_cost
 elif [ "$kind" = nested ]; then
 	check ptp_kvm_side_by_side t_kvm_pair
 	check kvm_selected t_kvm_selected
@@ -585,6 +619,19 @@ full|steer)
 	;;
 esac
 # ---- end of phc-steer ----
+# ---- the ClockBound segment (clockbound-tests.sh), nested on kvm-clock;
+# suite "clockbound" runs only these after the common checks ----
+case $suite in
+full|smoke|clockbound)
+	if [ "$kind" = nested ]; then
+		check clockbound_pause t_clockbound_pause
+		check clockbound_stopped t_clockbound_stopped
+		check clockbound_unloaded t_clockbound_unloaded
+		check clockbound_no_dir t_clockbound_no_dir
+	fi
+	;;
+esac
+# ---- end of the ClockBound segment ----
 # ---- faults (fault-tests.sh); suite "faults" runs only these after the
 # common checks ----
 case $suite in
