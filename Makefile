@@ -8,7 +8,8 @@
 #   make check-debug     guest tests on a KASAN/lockdep/kmemleak kernel
 #   make demo            the product end to end in a nested-KVM guest
 #   make bench           phc-steer against phc2sys and chronyd (build/bench/)
-#   make KVER=6.1.0-56-amd64 modules    one kernel only (or KDIR=/path)
+#   make KVER=<version> modules  one kernel only (or KDIR=/path); the
+#                        versions in use are in build/kernels.txt
 #
 # When kbuild reads this directory (make -C $KDIR M=$PWD, as DKMS does) it
 # uses the Kbuild file, not this Makefile.
@@ -184,11 +185,14 @@ demo:
 
 # Benchmarks against phc2sys and chronyd in a nested-KVM guest (not part
 # of make check; about 20 minutes): build/bench/. See docs/benchmarks.md.
-BENCH_KVER ?= 6.1.0-56-amd64
+# The kernel is BENCH_KVER, else the first of build/kernels.txt (the one
+# scripts/deps.sh installed and make check tests first): Debian replaces
+# its kernel ABIs with security updates, so no version is named here.
 .PHONY: bench
-bench:
-	$(MAKE) KVER=$(BENCH_KVER) linux-src modules userspace selftests vm-images
-	@BENCH_KVER=$(BENCH_KVER) scripts/bench.sh
+bench: deps
+	@k='$(BENCH_KVER)'; k=$${k:-$$(head -n 1 $(BUILD)/kernels.txt)}; \
+	$(MAKE) KVER="$$k" linux-src modules userspace selftests vm-images && \
+	BENCH_KVER="$$k" scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -13,7 +13,8 @@
 # the test harness runs that measurement alone, in one short guest.
 #
 # Knobs (environment), for short runs while developing:
-#   BENCH_KVER         kernel of L1 and L2 (default 6.1.0-56-amd64)
+#   BENCH_KVER         kernel of L1 and L2 (default: the first of
+#                      build/kernels.txt, as make check)
 #   BENCH_CONTENDERS   comma-separated (default phc_steer,phc2sys,chronyd,chronyd_ntp)
 #   BENCH_CONVERGE_S   convergence window before the steady one (20)
 #   BENCH_STEADY_S     steady window (90)
@@ -32,7 +33,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-kernel=${BENCH_KVER:-6.1.0-56-amd64}
+kernel=${BENCH_KVER:-$(head -n 1 "$top/build/kernels.txt" 2>/dev/null)}
 out=${BENCH_OUT:-$top/build/bench}
 timeout=${BENCH_TIMEOUT_S:-2700}
 initrd=$top/build/vm/initramfs-$kernel.cpio.gz
