@@ -232,6 +232,28 @@ tally_consoles() {
 	fi
 }
 
+# run_end LOG: how run-guest.sh said a run that did not finish ended
+# (killed at its timeout, or its QEMU's exit), from its output LOG.
+run_end() {
+	sed -n 's/^run-guest: .*) \(killed after [0-9]*s: hung\|ended without finishing its tests (qemu exit [0-9]*)\)$/\1/p' "$1" 2>/dev/null |
+		tail -n 1 | grep . || echo "no end reported by run-guest"
+}
+
+# last_words OUT: the last lines a run that did not finish wrote, for the
+# closing lines (CI keeps only the tail of make check's output): L1's last
+# line, and the last three of the test guest's console that are not
+# heartbeats (L2's on a nested run).
+last_words() {
+	local out=$1 con=$1/console.log
+	[ ! -f "$out/l1.log" ] || {
+		echo "  L1's last line: $(grep -v '^L1 dmesg: ' "$out/l1.log" | tail -n 1)"
+		con=$out/l2-console.log
+	}
+	[ -f "$con" ] || return 0
+	echo "  the last lines on ${con##*/}:"
+	tr -d '\r' <"$con" | grep -v '^ptpu-guest: heartbeat ' | tail -n 3 | cut -c1-160 | sed 's/^/    /'
+}
+
 # tally_guest WHAT OUT LOG RC: tally the guest run in OUT (its run-guest.sh
 # output in LOG, its status RC): its TAP, its consoles, and the first run
 # when it was tried again (OUT.try1, guest-retry.sh). A run that did not
@@ -251,7 +273,8 @@ tally_guest() {
 	else
 		[ ! -f "$out/tap.txt" ] || tally_tap "$out/tap.txt" "$what" unfinished
 		last=$(tap_summary "$out/tap.txt" 2>/dev/null | sed -n 's/^L //p')
-		fail_one "$what" "did not finish; last check seen: ${last:-none}; $(cat "$out/retry-verdict" 2>/dev/null || echo 'not judged for a retry')" "$log"
+		fail_one "$what" "did not finish ($(run_end "$log")); last check seen: ${last:-none}; $(cat "$out/retry-verdict" 2>/dev/null || echo 'not judged for a retry')" "$log"
+		why_add "$(last_words "$out")"
 	fi
 	tally_consoles "$out" "$what"
 }

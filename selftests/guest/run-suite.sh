@@ -42,12 +42,17 @@ why() { echo "FAILED: $*"; }
 # test module raise FAULT (warn or triple_fault) right after check NAME, in
 # any suite: the run must then fail, and not be retried (docs/testing.md,
 # "Testing the test machinery").
+# Each check's output ends with the guest time it took (docs/testing.md's
+# budget is read off these lines).
 check() {
 	name=$1
 	shift
+	read -r check_t0 _ </proc/uptime
 	"$@" >/tmp/check.out 2>&1
 	rc=$?
+	read -r check_t1 _ </proc/uptime
 	diag </tmp/check.out
+	awk "BEGIN { printf \"# %s took %.1f s\\n\", \"$name\", $check_t1 - $check_t0 }"
 	if [ $rc = 0 ]; then ok "$name"; else not_ok "$name (exit $rc)"; fi
 	if [ "$name" = "${ptpu_test_raise#*@}" ]; then
 		t_test_raise "${ptpu_test_raise%@*}" 2>&1 | diag

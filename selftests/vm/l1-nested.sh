@@ -90,8 +90,23 @@ restored_at=''
 # The size of L2's TAP port: it changes when the suite says anything (its
 # console also carries guest-init's heartbeat).
 l2_output_size() { stat -c %s "$R/tap.txt" 2>/dev/null; }
+# Any other time, L2's heartbeat (guest-init, every 10 s) or its TAP must
+# move within $quiet_limit s, not counting the time L1 itself held L2
+# stopped for a request. An L2 whose vCPUs the emulator froze says nothing
+# more and never exits: without this, only the run's timeout ends it, a
+# quarter of an hour later and judged a hang (seen in CI: a full run
+# killed at 1500 s after check 38). Stopped here, the retry rule judges
+# what L1 saw of it, as after a restore. 180 s: after L2's own soft-lockup,
+# RCU-stall and hung-task reports (120 s each, docs/testing.md), so that a
+# CPU stuck for real is reported by L2's kernel first.
+quiet_limit=${ptpu_l2_quiet_limit:-180}
+l2_all_output_size() {
+	echo "$(stat -c %s "$R/tap.txt" 2>/dev/null) $(stat -c %s "$R/l2-console.log" 2>/dev/null)"
+}
+quiet_size=$(l2_all_output_size)
+quiet_since=$(date +%s)
 l2_silent() {
-	echo "L1: $(date +%s.%N) L2 silent for ${silence_limit} s after its restore; what L1 sees of it is in l1-view.txt"
+	echo "L1: $(date +%s.%N) L2 silent for $1; what L1 sees of it is in l1-view.txt"
 	l2_view_silent "$view" "$qmp" "$R/l2-console.log"
 	sed 's/^/L1: /' "$view"
 	dmesg | tail -n 20 | sed 's/^/L1 dmesg: /'
@@ -107,9 +122,15 @@ while kill -0 $l2 2>/dev/null; do
 		if [ "$(l2_output_size)" != "$restored_size" ]; then
 			restored_at=''
 		elif [ $(($(date +%s) - restored_at)) -ge "$silence_limit" ]; then
-			l2_silent
+			l2_silent "${silence_limit} s after its restore"
 			restored_at=''
 		fi
+	elif [ "$(l2_all_output_size)" != "$quiet_size" ]; then
+		quiet_size=$(l2_all_output_size)
+		quiet_since=$(date +%s)
+	elif [ $(($(date +%s) - quiet_since)) -ge "$quiet_limit" ]; then
+		l2_silent "${quiet_limit} s while running (no heartbeat, no TAP)"
+		quiet_since=$(date +%s)
 	fi
 	# Only whole lines: the serial port writes byte by byte, and a line is
 	# complete once its CR has arrived.
@@ -121,6 +142,7 @@ while kill -0 $l2 2>/dev/null; do
 		# shellcheck disable=SC2086
 		serve ${req%$'\r'}
 		served=$((served + 1))
+		quiet_since=$(date +%s)
 	done
 	sleep 0.2
 done

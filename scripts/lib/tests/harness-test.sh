@@ -270,6 +270,23 @@ expect frozen "a silent L2 frozen in the idle loop, no heartbeat: retried" \
 expect frozen "the verdict names where each vCPU stood (KASLR undone)" \
 	has frozen 'vCPU 0 in default_idle, vCPU 1 in default_idle'
 
+# A nested run killed at its timeout is not retried, and the closing lines
+# say how it ended and what L1 and L2 last said (CI keeps only the tail).
+run_folder "$tmp/timedout" nested
+printf 'TAP version 13\r\nok 1 - load\r\n' >"$tmp/timedout/tap.txt"
+printf 'ptpu-guest: heartbeat 20.1 modules x\r\nphc-steer: step -500000000 ns (first update)\r\nptpu-guest: heartbeat 30.1 modules x\r\n' \
+	>>"$tmp/timedout/l2-console.log"
+echo "L1: 1.0 paused L2 for 5 s" >>"$tmp/timedout/l1.log"
+echo "run-guest: nested guest (6.1.0-57-amd64, full) killed after 1500s: hung" >"$tmp/timedout.log"
+verdict timedout "$tmp/timedout"
+cp "$tmp/timedout.out" "$tmp/timedout/retry-verdict"
+tally timedout "tally_guest 'guest kvm' '$tmp/timedout' '$tmp/timedout.log' 1"
+expect timedout "a nested run killed at its timeout: failed, not retried, and the closing lines say it was killed" \
+	has timedout '^  guest kvm: did not finish \(killed after 1500s: hung\); last check seen: ok 1 - load; no retry: '
+expect timedout "the closing lines carry L1's last line and L2's last non-heartbeat line" \
+	sh -c "sed -n '/^Why the failed/,\$p' '$tmp/timedout.out' | grep -q \"L1's last line: L1: 1.0 paused L2\" &&
+		sed -n '/^Why the failed/,\$p' '$tmp/timedout.out' | grep -q '^      phc-steer: step -500000000 ns'"
+
 lost_l2 "$tmp/alive"
 frozen "$tmp/alive" "$idle" "$idle" 2
 verdict alive "$tmp/alive"
@@ -391,7 +408,7 @@ touch "$tmp/fake/always-lost"
 retried_rc=$?
 tally lost-twice "tally_guest 'guest kvm' '$tmp/fake/out' '$tmp/fake/run.log' $retried_rc"
 expect lost-twice "a run lost again after its retry fails, and says it was tried once already" \
-	has lost-twice 'FAIL guest kvm: did not finish; last check seen: not ok 2 - kvm_failover; no retry: tried once already, lost again: L2 frozen'
+	has lost-twice 'FAIL guest kvm: did not finish \(ended without finishing its tests \(qemu exit 0\)\); last check seen: not ok 2 - kvm_failover; no retry: tried once already, lost again: L2 frozen'
 expect lost-twice "both runs' not-oks count: 3 failed (two kvm_failover, the unfinished run)" \
 	[ "$rc/$(last lost-twice)" = "1/3 passed, 3 failed" ]
 
