@@ -8,7 +8,8 @@
 #   make check-debug     guest tests on a KASAN/lockdep/kmemleak kernel
 #   make demo            the product end to end in a nested-KVM guest
 #   make bench           phc-steer against phc2sys and chronyd (build/bench/)
-#   make KVER=6.1.0-56-amd64 modules    one kernel only (or KDIR=/path)
+#   make KVER=<version> modules  one kernel only (or KDIR=/path); the
+#                        versions in use are in build/kernels.txt
 #
 # When kbuild reads this directory (make -C $KDIR M=$PWD, as DKMS does) it
 # uses the Kbuild file, not this Makefile.
@@ -44,8 +45,12 @@ SELFTEST_BINS += $(NL_SELFTEST_BINS)
 SELFTEST_BINS += clock_nudge status_json_test
 # make demo's sampler of the offsets to the host's clock.
 SELFTEST_BINS += offset_log
+# The ClockBound segment read against the host's time (clockbound-tests.sh).
+SELFTEST_BINS += clockbound_watch
 # make bench's guest programs (selftests/bench/, see docs/benchmarks.md).
 SELFTEST_BINS += truth_log read_cost
+# The guest suite's window on the kernel log, by record sequence number.
+SELFTEST_BINS += kmsg_since
 SELFTEST_OUT := $(addprefix $(BUILD)/selftests/bin/,$(SELFTEST_BINS))
 
 LINUX_SRC_612 := /usr/src/linux-source-6.12.tar.xz
@@ -124,6 +129,15 @@ $(addprefix $(BUILD)/selftests/bin/,$(NL_SELFTEST_BINS)): $(BUILD)/selftests/bin
 	$(CC) $(USER_CFLAGS) -isystem $(LSRC)/tools/testing/selftests $(NL_CFLAGS) -pthread \
 		$< $(NL_LIB) $(NL_LIBS) -o $@
 
+# Programs that read the ClockBound segment, with phc-steer's one-header
+# reader (userspace/clockbound/clockbound_shm.h).
+CB_READER_BINS := $(BUILD)/selftests/bin/clockbound_watch $(BUILD)/selftests/bin/read_cost
+$(BUILD)/selftests/bin/clockbound_watch: selftests/clockbound_watch.c selftests/phc_util.h
+$(BUILD)/selftests/bin/read_cost: selftests/bench/read_cost.c
+$(CB_READER_BINS): userspace/clockbound/clockbound_shm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Iuserspace $(filter %.c,$^) -o $@
+
 $(BUILD)/selftests/bin/status_json_test: selftests/status_json_test.c selftests/phc_util.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(shell pkg-config --cflags json-c) $< $(shell pkg-config --libs json-c) -o $@
@@ -133,7 +147,8 @@ vm-images: $(TEST_RTC_KOS) $(foreach k,$(KERNELS),$(BUILD)/vm/initramfs-$(k).cpi
 $(BUILD)/vm/initramfs-%.cpio.gz: $(BUILD)/kmod/%/ptp_unified.ko $(SELFTEST_OUT) \
 		$(BUILD)/userspace/phc-steer $(BUILD)/rtc_fault/%/ptpu_test_rtc.ko \
 		selftests/vm/mkinitramfs.sh selftests/vm/guest-init $(wildcard selftests/guest/*.sh) \
-		$(wildcard selftests/debug/*.sh)
+		$(wildcard selftests/bench/*.sh) \
+		$(wildcard selftests/debug/*.sh) selftests/lib/kernel-complaints.sh
 	@mkdir -p $(dir $@)
 	selftests/vm/mkinitramfs.sh $* $< $(BUILD)/selftests/bin $@ $(BUILD)/userspace/phc-steer \
 		$(BUILD)/rtc_fault/$*/ptpu_test_rtc.ko
@@ -172,11 +187,14 @@ demo:
 
 # Benchmarks against phc2sys and chronyd in a nested-KVM guest (not part
 # of make check; about 20 minutes): build/bench/. See docs/benchmarks.md.
-BENCH_KVER ?= 6.1.0-56-amd64
+# The kernel is BENCH_KVER, else the first of build/kernels.txt (the one
+# scripts/deps.sh installed and make check tests first): Debian replaces
+# its kernel ABIs with security updates, so no version is named here.
 .PHONY: bench
-bench:
-	$(MAKE) KVER=$(BENCH_KVER) linux-src modules userspace selftests vm-images
-	@BENCH_KVER=$(BENCH_KVER) scripts/bench.sh
+bench: deps
+	@k='$(BENCH_KVER)'; k=$${k:-$$(head -n 1 $(BUILD)/kernels.txt)}; \
+	$(MAKE) KVER="$$k" linux-src modules userspace selftests vm-images && \
+	BENCH_KVER="$$k" scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -17,7 +17,7 @@
 #ifndef PTPU_ARBITER_H
 #define PTPU_ARBITER_H
 
-#include "ptpu_types.h"
+#include "ptpu_fixed.h"
 
 #define PTPU_MAX_SOURCES	16
 /* Source names: at most 15 characters plus the NUL. */
@@ -30,41 +30,82 @@
 /* Largest sample bound accepted (1000 s); larger is not a measurement. */
 #define PTPU_SAMPLE_BOUND_MAX	(1000ULL * PTPU_NSEC_PER_SEC)
 
-/* Knob defaults (struct ptpu_arbiter_config) and the ranges accepted. */
-#define PTPU_DEFAULT_MAX_DRIFT_PPB	50000U		/* 50 ppm */
-#define PTPU_DEFAULT_SLEW_LIMIT_PPB	500000U		/* 500 ppm */
-#define PTPU_DEFAULT_HYSTERESIS_PCT	20U
-#define PTPU_DEFAULT_STEP_THRESHOLD_NS	(100ULL * 1000 * 1000)	/* 100 ms */
-#define PTPU_DEFAULT_STALE_NS		(300ULL * PTPU_NSEC_PER_SEC)
+/*
+ * The knobs, in the knob table's order: the clock's and each source's.
+ * The arbiter's own (struct ptpu_arbiter_config, struct
+ * ptpu_source_config) take their ranges and defaults from the table's
+ * lines, in the table's units, so the arbiter checks every configuration
+ * it is given against what sysfs, netlink and the module parameters
+ * accept, and starts a source where they say it starts.
+ */
+enum ptpu_knob_id {
+#define PTPU_CLOCK_KNOB(id, ...) PTPU_KNOB_##id,
+#include "knob_table.h"
+	PTPU_KNOB_COUNT
+};
 
-#define PTPU_MAX_DRIFT_PPB_MAX		1000000U	/* 1000 ppm */
-#define PTPU_SLEW_LIMIT_PPB_MIN		1000U		/* 1 ppm */
-#define PTPU_SLEW_LIMIT_PPB_MAX		100000000U	/* 10 % */
-#define PTPU_HYSTERESIS_PCT_MAX		90U
-#define PTPU_STEP_THRESHOLD_NS_MIN	(1000ULL * 1000)			/* 1 ms */
-#define PTPU_STEP_THRESHOLD_NS_MAX	(1000ULL * PTPU_NSEC_PER_SEC)
-#define PTPU_STALE_NS_MIN		(1ULL * PTPU_NSEC_PER_SEC)
-#define PTPU_STALE_NS_MAX		(86400ULL * PTPU_NSEC_PER_SEC)
+enum ptpu_source_knob_id {
+#define PTPU_SOURCE_KNOB(id, ...) PTPU_KNOB_##id,
+#include "knob_table.h"
+	PTPU_SOURCE_KNOB_COUNT
+};
+
+/* One arbiter knob's line of the knob table (zero for other owners'). */
+struct ptpu_arbiter_knob {
+	const char *name;
+	const char *unit;
+	u64 min;
+	u64 max;
+	u64 def;
+};
+
+extern const struct ptpu_arbiter_knob ptpu_arbiter_knobs[PTPU_KNOB_COUNT];
+extern const struct ptpu_arbiter_knob
+	ptpu_arbiter_source_knobs[PTPU_SOURCE_KNOB_COUNT];
+
+#define PTPU_ARB_MIN(id)	(ptpu_arbiter_knobs[PTPU_KNOB_##id].min)
+#define PTPU_ARB_MAX(id)	(ptpu_arbiter_knobs[PTPU_KNOB_##id].max)
+#define PTPU_ARB_DEF(id)	(ptpu_arbiter_knobs[PTPU_KNOB_##id].def)
+#define PTPU_SRC_DEF(id)	(ptpu_arbiter_source_knobs[PTPU_KNOB_##id].def)
+
+/* The knobs' defaults and ranges in the configuration's units. */
+#define PTPU_DEFAULT_MAX_DRIFT_PPB	((u32)PTPU_ARB_DEF(MAX_DRIFT_PPB))
+#define PTPU_DEFAULT_SLEW_LIMIT_PPB	((u32)PTPU_ARB_DEF(SLEW_LIMIT_PPB))
+#define PTPU_DEFAULT_HYSTERESIS_PCT	((u32)PTPU_ARB_DEF(HYSTERESIS_PCT))
+#define PTPU_DEFAULT_STEP_THRESHOLD_NS	PTPU_ARB_DEF(STEP_THRESHOLD_NS)
+#define PTPU_DEFAULT_STALE_NS		(PTPU_ARB_DEF(STALE_LIMIT_S) * PTPU_NSEC_PER_SEC)
+
+#define PTPU_MAX_DRIFT_PPB_MIN		PTPU_ARB_MIN(MAX_DRIFT_PPB)
+#define PTPU_MAX_DRIFT_PPB_MAX		PTPU_ARB_MAX(MAX_DRIFT_PPB)
+#define PTPU_SLEW_LIMIT_PPB_MIN		PTPU_ARB_MIN(SLEW_LIMIT_PPB)
+#define PTPU_SLEW_LIMIT_PPB_MAX		PTPU_ARB_MAX(SLEW_LIMIT_PPB)
+#define PTPU_HYSTERESIS_PCT_MIN		PTPU_ARB_MIN(HYSTERESIS_PCT)
+#define PTPU_HYSTERESIS_PCT_MAX		PTPU_ARB_MAX(HYSTERESIS_PCT)
+#define PTPU_STEP_THRESHOLD_NS_MIN	PTPU_ARB_MIN(STEP_THRESHOLD_NS)
+#define PTPU_STEP_THRESHOLD_NS_MAX	PTPU_ARB_MAX(STEP_THRESHOLD_NS)
+#define PTPU_STALE_NS_MIN		(PTPU_ARB_MIN(STALE_LIMIT_S) * PTPU_NSEC_PER_SEC)
+#define PTPU_STALE_NS_MAX		(PTPU_ARB_MAX(STALE_LIMIT_S) * PTPU_NSEC_PER_SEC)
 
 /**
  * struct ptpu_arbiter_config - arbiter knobs; may change between any calls
+ *
+ * Each one's range and default is its line in knob_table.h.
+ *
  * @max_drift_ppb: largest frequency error assumed for an extrapolated
  *	estimate, in ppb (raw oscillator wander plus estimation error): every
  *	source bound and the free-running output bound grow at least this fast
- *	with age. Default 50000 (50 ppm), range 0..1000000.
+ *	with age.
  * @slew_limit_ppb: largest rate, in ppb, at which the output corrects a
- *	remaining offset (on a change of source or of estimate). Default
- *	500000 (500 ppm), range 1000..100000000.
+ *	remaining offset (on a change of source or of estimate).
  * @hysteresis_pct: a challenger replaces the selected source only when its
  *	score (its bound, with the age term taken at no less than its mean
- *	sample interval) is smaller by this many percent. Default 20, range
- *	0..90.
+ *	sample interval) is smaller by this many percent.
  * @step_threshold_ns: a sample that deviates from its source's prediction
  *	and from the output by more than this is a suspected jump (VM pause,
- *	restore, migration). Default 100 ms, range 1 ms..1000 s.
+ *	restore, migration).
  * @stale_ns: a source whose newest sample is older than this is lost (not
- *	selectable); also the span of history a fit uses. Default 300 s,
- *	range 1 s..1 day. Set it to a few poll intervals of the slowest source.
+ *	selectable); also the span of history a fit uses (knob stale_limit_s,
+ *	in seconds). Set it to a few poll intervals of the slowest source.
  */
 struct ptpu_arbiter_config {
 	u32 max_drift_ppb;
@@ -127,9 +168,10 @@ struct ptpu_sample {
  *
  * Readers evaluate it with ptpu_model_time() and ptpu_model_bound(); the
  * module copies it under a seqcount. The output is re-anchored at every
- * arbiter call (ptpu_model_anchor()): without @frac0, each re-anchoring
- * dropped up to a ns, and the output ran 1 to 2 ns behind its source for
- * as long as the correction took to make that up.
+ * arbiter call (ptpu_model_anchor()), and @frac0 keeps what a whole-ns
+ * anchor would drop: up to a ns each time, which would leave the output
+ * 1 to 2 ns behind its source for as long as the correction took to make
+ * it up.
  */
 struct ptpu_model {
 	s64 raw0;
@@ -276,14 +318,32 @@ struct ptpu_hist {
 	u64 bound;	/* the sample's own bound */
 };
 
+struct ptpu_class_ops;
+
 /*
- * Per-source state. Private to arbiter.c: it is here only so that callers
- * can allocate struct ptpu_arbiter.
+ * PTPU_CLASS_RTC: the phase = UTC - RTC reading at a second edge, and its
+ * measurement (arbiter_rtc.c).
+ */
+struct ptpu_rtc_cal {
+	bool calibrated;	/* @phase was measured; else it is assumed */
+	s64 phase;
+	u64 err;		/* bound of @phase */
+	u32 n;			/* edges measured so far, and over them: */
+	s64 sum;		/* sum of the phases */
+	s64 min;
+	s64 max;
+	u64 mbound;		/* largest output bound */
+};
+
+/*
+ * Per-source state. Private to the arbiter's units (kmod/arbiter*.c): it is
+ * here only so that callers can allocate struct ptpu_arbiter.
  */
 struct ptpu_source {
 	char name[PTPU_NAME_LEN];
 	u8 cls;
 	bool used;
+	const struct ptpu_class_ops *ops;	/* its class's hooks */
 	struct ptpu_source_config cfg;
 
 	struct ptpu_hist hist[PTPU_HIST_LEN];	/* oldest first */
@@ -311,23 +371,21 @@ struct ptpu_source {
 	struct ptpu_hist post;	/* newest sample after a suspected jump */
 	bool has_post;
 
-	/* PTPU_CLASS_RTC: phase = UTC - RTC reading at a second edge */
-	bool calibrated;
-	s64 phase;
-	u64 cal_err;
-	u32 cal_n;
-	s64 cal_sum;
-	s64 cal_min;
-	s64 cal_max;
-	u64 cal_mbound;
+	struct ptpu_rtc_cal rtc;	/* PTPU_CLASS_RTC only */
 };
 
 /* A suspected jump waiting for the other sources' verdict. */
 struct ptpu_jump {
 	bool active;
 	bool precise;	/* suspect's bound well below the step threshold */
-	bool rtc;	/* suspect is a calibrated RTC */
-	bool phase;	/* ... that moved by less than 1 s: maybe a phase reset */
+	/*
+	 * The suspect's class has moves of its own (an RTC's phase resets):
+	 * even a precise suspect waits for the others, and if they contradict
+	 * it, its class judges the sample (ptpu_class_ops.blamed).
+	 */
+	bool own_moves;
+	/* ... and this move is small enough to be one: alone, it is */
+	bool maybe_own;
 	u32 src;
 	s64 raw;	/* raw time of the suspect sample */
 	s64 shift;	/* its deviation from its own prediction */
@@ -337,9 +395,9 @@ struct ptpu_jump {
 };
 
 /*
- * The whole arbiter state, private to arbiter.c like struct ptpu_source:
- * allocate it (about 10 KiB, e.g. inside a kzalloc'd device struct) and
- * use only the functions below.
+ * The whole arbiter state, private to the arbiter's units like struct
+ * ptpu_source: allocate it (about 10 KiB, e.g. inside a kzalloc'd device
+ * struct) and use only the functions below.
  */
 struct ptpu_arbiter {
 	struct ptpu_arbiter_config cfg;
@@ -422,6 +480,8 @@ struct ptpu_source_status {
  * @last_step_ns: signed size of the last step
  * @time_ns: output time at the raw time asked
  * @bound_ns: output bound at that time
+ * @drift_ppb: how fast that bound grows from then on under the current
+ *	model, in ppb (the knob's drift, the fit's doubt and any slew)
  */
 struct ptpu_status {
 	int selected;
@@ -436,6 +496,7 @@ struct ptpu_status {
 	s64 last_step_ns;
 	s64 time_ns;
 	u64 bound_ns;
+	u32 drift_ppb;
 };
 
 void ptpu_arbiter_default_config(struct ptpu_arbiter_config *cfg);

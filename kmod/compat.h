@@ -7,7 +7,9 @@
 #ifndef PTPU_COMPAT_H
 #define PTPU_COMPAT_H
 
+#include <linux/clocksource_ids.h>
 #include <linux/ptp_clock_kernel.h>
+#include <linux/timekeeping.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 
@@ -22,6 +24,37 @@ static inline clockid_t ptpu_sts_clockid(const struct ptp_system_timestamp *sts)
 	return sts->clockid;
 #else
 	return CLOCK_REALTIME;
+#endif
+}
+
+/* What a system_time_snapshot's counter value counts. */
+enum ptpu_counter {
+	PTPU_COUNTER_UNKNOWN,	/* the kernel does not say */
+	PTPU_COUNTER_TSC,	/* TSC ticks */
+	PTPU_COUNTER_KVMCLOCK,	/* pvclock ns (kvm-clock) */
+	PTPU_COUNTER_OTHER,	/* anything else (hpet, acpi_pm, ...) */
+};
+
+/*
+ * Linux 6.11 gave the x86 clocksources ids (CSID_X86_TSC, CSID_X86_KVM_CLK),
+ * which a snapshot carries as cs_id: it then says in which units its counter
+ * value is. Before, the caller has to tell from the value itself.
+ */
+static inline enum ptpu_counter
+ptpu_snapshot_counter(const struct system_time_snapshot *snap)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0) && defined(CONFIG_X86)
+	switch (snap->cs_id) {
+	case CSID_X86_TSC_EARLY:
+	case CSID_X86_TSC:
+		return PTPU_COUNTER_TSC;
+	case CSID_X86_KVM_CLK:
+		return PTPU_COUNTER_KVMCLOCK;
+	default:
+		return PTPU_COUNTER_OTHER;
+	}
+#else
+	return PTPU_COUNTER_UNKNOWN;
 #endif
 }
 

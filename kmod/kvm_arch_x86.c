@@ -7,10 +7,11 @@
  * Two ktime_get_snapshot() calls bracket the hypercall. Their counter values
  * are in the units of the guest's clocksource: TSC ticks when it runs on tsc,
  * pvclock nanoseconds when it runs on kvm-clock. The pairing's TSC value,
- * converted to whichever of the two lands inside the bracket, is then
- * interpolated to raw time between the two snapshots, exactly, since raw time
- * is linear in the counter. A clocksource that is neither (hpet, acpi_pm)
- * lands in no bracket and the pairing is refused.
+ * converted to those units, is then interpolated to raw time between the two
+ * snapshots, exactly, since raw time is linear in the counter. The snapshot
+ * names its clocksource on 6.11 and later; before, the units are those in
+ * which the value lands inside the bracket. A clocksource that is neither
+ * (hpet, acpi_pm) is refused.
  */
 #include <linux/cc_platform.h>
 #include <linux/kvm_para.h>
@@ -20,7 +21,9 @@
 #include <asm/pvclock.h>
 #include <asm/kvmclock.h>
 
+#include "compat.h"
 #include "kvm_arch.h"
+#include "ptpu_fixed.h"
 
 struct ptpu_kvm_arch {
 	struct kvm_clock_pairing *buf;
@@ -79,7 +82,9 @@ static bool in_bracket(u64 c, const struct system_time_snapshot *s0,
  *
  * Return: 0; -EOPNOTSUPP when the host refuses pairing (it is not on a TSC
  * clocksource) or the guest clocksource is neither tsc nor kvm-clock;
- * -EAGAIN when the clocksource or the pvclock parameters changed meanwhile.
+ * -EAGAIN when the clocksource or the pvclock parameters changed meanwhile;
+ * -ERANGE when the host's time is no time the clock can hold (past 2262,
+ * or nanoseconds outside a second).
  */
 int ptpu_kvm_arch_pair(struct ptpu_kvm_arch *arch, struct ptpu_kvm_pairing *p)
 {
@@ -112,13 +117,27 @@ int ptpu_kvm_arch_pair(struct ptpu_kvm_arch *arch, struct ptpu_kvm_pairing *p)
 	    s1.cycles <= s0.cycles)
 		return -EAGAIN;
 
-	if (in_bracket(tsc, &s0, &s1))
+	switch (ptpu_snapshot_counter(&s1)) {
+	case PTPU_COUNTER_TSC:
 		cyc = tsc;
-	else if (!in_bracket(cyc, &s0, &s1))
+		break;
+	case PTPU_COUNTER_KVMCLOCK:
+		break;		/* cyc is in pvclock ns already */
+	case PTPU_COUNTER_UNKNOWN:
+		/* Before 6.11: the units in which the value lands in the bracket. */
+		if (in_bracket(tsc, &s0, &s1))
+			cyc = tsc;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	/* Only a value between the two snapshots can be interpolated. */
+	if (!in_bracket(cyc, &s0, &s1))
 		return -EOPNOTSUPP;
 
-	p->host_ns = READ_ONCE(arch->buf->sec) * NSEC_PER_SEC +
-		     READ_ONCE(arch->buf->nsec);
+	if (!ptpu_sec_to_ns(READ_ONCE(arch->buf->sec), READ_ONCE(arch->buf->nsec),
+			    &p->host_ns))
+		return -ERANGE;
 	p->window_ns = ktime_to_ns(ktime_sub(s1.raw, s0.raw));
 	p->raw_ns = ktime_to_ns(s0.raw) +
 		    mul_u64_u64_div_u64(cyc - s0.cycles, p->window_ns,

@@ -8,12 +8,15 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
+#include "knobs.h"
 #include "ptp_unified.h"
 
 static struct platform_device *ptpu_pdev;
 
 static int __init ptpu_probe(struct platform_device *pdev)
 {
+	union ptpu_knob_value poll_ms, interval_s, device;
+	struct ptpu_arbiter_config cfg;
 	struct ptpu_dev *pd;
 	int ret;
 
@@ -30,13 +33,17 @@ static int __init ptpu_probe(struct platform_device *pdev)
 	 * The clock is registered last, so it is unregistered first: no read
 	 * reaches a time base whose sources are being torn down.
 	 */
-	ret = ptpu_timebase_init(pd);
+	ptpu_knobs_load_config(pd->dev, &cfg);
+	ret = ptpu_timebase_init(pd, &cfg);
 	if (ret)
 		return ret;
-	ret = ptpu_kvm_start(pd);
+	ptpu_knob_load(pd->dev, PTPU_KNOB_KVM_POLL_MS, &poll_ms);
+	ret = ptpu_kvm_start(pd, poll_ms.num);
 	if (ret)
 		return ret;
-	ret = ptpu_rtc_start(pd);
+	ptpu_knob_load(pd->dev, PTPU_KNOB_RTC_DEVICE, &device);
+	ptpu_knob_load(pd->dev, PTPU_KNOB_RTC_INTERVAL_S, &interval_s);
+	ret = ptpu_rtc_start(pd, device.str, interval_s.num);
 	if (ret)
 		return ret;
 	ret = ptpu_sysfs_init(pd);

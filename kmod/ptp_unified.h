@@ -8,6 +8,7 @@
 
 #include <linux/device.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/ptp_clock_kernel.h>
 #include <linux/seqlock.h>
 #include <linux/timekeeping.h>
@@ -26,13 +27,16 @@ struct ptpu_sysfs;
  * @dev:	the platform device the clock and its knobs hang off
  * @info:	PTP clock operations (reached back with container_of())
  * @ptp:	the registered PTP clock
- * @lock:	serialises the arbiter, its configuration and every publication
- *		of @model
- * @model_seq:	lets clock reads copy @model without taking @lock
+ * @lock:	serialises the arbiter, its configuration, every publication
+ *		of @model and the events of @subscribers
+ * @model_seq:	every change of @arb and @model is a write section of it, so
+ *		clock reads copy @model and status readers copy @arb without
+ *		taking @lock
  * @model:	the published time base: T(raw) on CLOCK_MONOTONIC_RAW, never a
  *		function of CLOCK_REALTIME, so steering the system clock from
  *		this clock cannot form a loop
  * @arb:	the best-source arbiter (about 10 KiB)
+ * @subscribers: who hears the arbiter's events (ptpu_events_subscribe())
  * @tick:	periodic arbiter update (staleness, slewing, free-run)
  * @kvm:	the kvm source, NULL when absent
  * @rtc:	the rtc source, NULL when absent
@@ -46,39 +50,69 @@ struct ptpu_dev {
 	seqcount_mutex_t model_seq;
 	struct ptpu_model model;
 	struct ptpu_arbiter arb;
+	struct raw_notifier_head subscribers;
 	struct delayed_work tick;
 	struct ptpu_kvm *kvm;
 	struct ptpu_rtc *rtc;
 	struct ptpu_sysfs *sysfs;
 };
 
-/* timebase.c: the arbiter and the published model */
-int ptpu_timebase_init(struct ptpu_dev *pd);
+/**
+ * struct ptpu_event - what subscribers hear after an arbiter call
+ * @ev:		the arbiter's report; @ev->mask is also the notifier's action
+ * @arb:	the arbiter right after the call, read-only (pd->lock is held)
+ */
+struct ptpu_event {
+	const struct ptpu_events *ev;
+	const struct ptpu_arbiter *arb;
+};
+
+/**
+ * struct ptpu_snapshot - the arbiter as one update left it, for readers
+ * @arb:	a copy of the arbiter
+ * @raw:	raw time read right after the copy, no earlier than any in it
+ */
+struct ptpu_snapshot {
+	struct ptpu_arbiter arb;
+	s64 raw;
+};
+
+/* timebase.c: the arbiter, the published model, status and events */
+int ptpu_timebase_init(struct ptpu_dev *pd, const struct ptpu_arbiter_config *cfg);
 int ptpu_source_add(struct ptpu_dev *pd, const char *name, enum ptpu_class cls);
+void ptpu_source_remove(struct ptpu_dev *pd, int idx);
 int ptpu_submit_sample(struct ptpu_dev *pd, int idx,
 		       const struct ptpu_sample *smp);
 void ptpu_source_withdraw(struct ptpu_dev *pd, int idx);
 s64 ptpu_clock_now(struct ptpu_dev *pd, struct system_time_snapshot *snap);
 s64 ptpu_update_begin(struct ptpu_dev *pd);
 void ptpu_update_end(struct ptpu_dev *pd, const struct ptpu_events *ev);
+int ptpu_events_subscribe(struct ptpu_dev *pd, struct notifier_block *nb);
+void ptpu_events_unsubscribe(struct ptpu_dev *pd, struct notifier_block *nb);
+struct ptpu_snapshot *ptpu_snapshot_take(struct ptpu_dev *pd);
+void ptpu_read_config(struct ptpu_dev *pd, struct ptpu_arbiter_config *cfg);
+void ptpu_status_read(const struct ptpu_arbiter *arb, s64 raw,
+		      struct ptpu_status *st, char name[PTPU_NAME_LEN]);
 
 /* clock.c */
 int ptpu_clock_register(struct ptpu_dev *pd);
 
-/* sources: each starts itself if its hardware is there (absent is not an error) */
-int ptpu_kvm_start(struct ptpu_dev *pd);
-int ptpu_rtc_start(struct ptpu_dev *pd);
+/*
+ * Sources: each starts itself if its hardware is there (absent is not an
+ * error), with its knobs' values at load.
+ */
+int ptpu_kvm_start(struct ptpu_dev *pd, unsigned int poll_ms);
+int ptpu_rtc_start(struct ptpu_dev *pd, const char *device,
+		   unsigned int interval_s);
 
 /* sysfs.c */
 int ptpu_sysfs_init(struct ptpu_dev *pd);
-int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx);
+int ptpu_sysfs_source_add(struct ptpu_dev *pd, int idx, const char *name);
 void ptpu_sysfs_source_del(struct ptpu_dev *pd, int idx);
-void ptpu_sysfs_notify_events(struct ptpu_dev *pd, const struct ptpu_events *ev);
 
 /* netlink.c */
 int ptpu_netlink_register(void);
 void ptpu_netlink_unregister(void);
 int ptpu_netlink_attach(struct ptpu_dev *pd);
-void ptpu_netlink_notify_events(struct ptpu_dev *pd, const struct ptpu_events *ev);
 
 #endif /* PTP_UNIFIED_H */

@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Kernel integer types and 64/128-bit arithmetic helpers for the code that
- * ptp_unified shares with userspace (the arbiter), so the same source builds
- * in the module and in the userspace unit tests and fuzzers.
- *
- * Only integer maths: the kernel has no floating point. Products that can
- * exceed 64 bits go through __int128 (x86_64 and arm64 both have it); 128-bit
- * division does not exist in the kernel (no __divti3), so a*b/c uses the
- * kernel's mul_u64_u64_div_u64() after a range check, since on x86 that helper
- * is a divq that faults when the quotient does not fit in 64 bits.
+ * The kernel's integer types and the few kernel maths helpers that the code
+ * ptp_unified shares with userspace (the arbiter, ptpu_fixed.h) uses, so the
+ * same source builds in the module and in the userspace unit tests and
+ * fuzzers. In the kernel these are the kernel's own; in userspace, plain C
+ * stand-ins with the same meaning.
  */
 #ifndef PTPU_TYPES_H
 #define PTPU_TYPES_H
@@ -19,6 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/math64.h>
+#include <linux/overflow.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #else
@@ -66,80 +63,9 @@ static inline u64 div64_u64(u64 a, u64 b)
 {
 	return a / b;
 }
+
+#define check_add_overflow(a, b, d) __builtin_add_overflow(a, b, d)
+#define check_mul_overflow(a, b, d) __builtin_mul_overflow(a, b, d)
 #endif /* __KERNEL__ */
-
-#define PTPU_NSEC_PER_SEC 1000000000LL
-#define PTPU_PPB 1000000000LL
-
-/* |v| as u64, defined for S64_MIN too. */
-static inline u64 ptpu_abs64(s64 v)
-{
-	return v < 0 ? (u64)0 - (u64)v : (u64)v;
-}
-
-/* Saturating conversions and additions: inputs may come from userspace. */
-static inline s64 ptpu_sat_s64_from_u64(u64 v, bool negative)
-{
-	if (negative)
-		return v > (u64)S64_MAX ? S64_MIN : -(s64)v;
-	return v > (u64)S64_MAX ? S64_MAX : (s64)v;
-}
-
-static inline s64 ptpu_add_sat(s64 a, s64 b)
-{
-	s64 r;
-
-	if (__builtin_add_overflow(a, b, &r))
-		return a < 0 ? S64_MIN : S64_MAX;
-	return r;
-}
-
-static inline s64 ptpu_sub_sat(s64 a, s64 b)
-{
-	s64 r;
-
-	if (__builtin_sub_overflow(a, b, &r))
-		return a < 0 ? S64_MIN : S64_MAX;
-	return r;
-}
-
-static inline u64 ptpu_uadd_sat(u64 a, u64 b)
-{
-	u64 r;
-
-	if (__builtin_add_overflow(a, b, &r))
-		return U64_MAX;
-	return r;
-}
-
-/*
- * a * b / c rounded toward zero, 128-bit intermediate, saturated to s64.
- * c == 0 saturates by the sign of a * b.
- */
-static inline s64 ptpu_mul_div_s64(s64 a, s64 b, s64 c)
-{
-	bool neg = (a < 0) ^ (b < 0) ^ (c < 0);
-	u64 ua = ptpu_abs64(a), ub = ptpu_abs64(b), uc = ptpu_abs64(c);
-	__uint128_t prod = (__uint128_t)ua * ub;
-
-	if (!prod)
-		return 0;
-	if (!uc || (u64)(prod >> 64) >= uc)
-		return neg ? S64_MIN : S64_MAX;
-	return ptpu_sat_s64_from_u64(mul_u64_u64_div_u64(ua, ub, uc), neg);
-}
-
-/* a * b >> shift (arithmetic, toward -inf), 128-bit intermediate, saturated. */
-static inline s64 ptpu_mul_shr_s64(s64 a, s64 b, unsigned int shift)
-{
-	__int128_t prod = (__int128_t)a * b;
-	__int128_t r = prod >> shift;
-
-	if (r > S64_MAX)
-		return S64_MAX;
-	if (r < S64_MIN)
-		return S64_MIN;
-	return (s64)r;
-}
 
 #endif /* PTPU_TYPES_H */

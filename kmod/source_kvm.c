@@ -23,10 +23,6 @@
 /* While the host refuses pairing, ask again this often. */
 #define PTPU_KVM_REPROBE_MS 5000
 
-static unsigned int kvm_poll_ms = PTPU_KVM_POLL_MS_DEFAULT;
-module_param(kvm_poll_ms, uint, 0444);
-MODULE_PARM_DESC(kvm_poll_ms, "kvm source: poll interval at load, ms (default 1000)");
-
 static void ptpu_kvm_poll(struct work_struct *work)
 {
 	struct ptpu_kvm *kvm = container_of(to_delayed_work(work),
@@ -46,7 +42,10 @@ static void ptpu_kvm_poll(struct work_struct *work)
 			dev_dbg(kvm->pd->dev, "kvm: sample refused: %d\n", ret);
 		if (kvm->refused)
 			dev_info(kvm->pd->dev, "kvm: host accepts clock pairing again\n");
+		if (kvm->bad_time)
+			dev_info(kvm->pd->dev, "kvm: the host's time is within range again\n");
 		kvm->refused = false;
+		kvm->bad_time = false;
 		kvm->pairings++;
 	} else if (ret == -EOPNOTSUPP) {
 		if (!kvm->refused)
@@ -58,6 +57,15 @@ static void ptpu_kvm_poll(struct work_struct *work)
 		kvm->refused = true;
 		kvm->failures++;
 		next_ms = PTPU_KVM_REPROBE_MS;
+	} else if (ret == -ERANGE) {
+		/* A host that says so is broken: its earlier samples are no evidence. */
+		if (!kvm->bad_time) {
+			dev_warn_ratelimited(kvm->pd->dev,
+					     "kvm: the host's time is past 2262 or malformed: samples refused until it is not\n");
+			ptpu_source_withdraw(kvm->pd, kvm->idx);
+		}
+		kvm->bad_time = true;
+		kvm->failures++;
 	} else {
 		kvm->failures++;
 	}
@@ -75,11 +83,12 @@ static void ptpu_kvm_stop(void *data)
 
 /**
  * ptpu_kvm_start() - start the kvm source if this guest runs on KVM
- * @pd:	the clock
+ * @pd:		the clock
+ * @poll_ms:	the poll interval (knob kvm_poll_ms) at load, in range
  *
  * Return: 0 (also when absent: @pd->kvm stays NULL) or a negative errno.
  */
-int ptpu_kvm_start(struct ptpu_dev *pd)
+int ptpu_kvm_start(struct ptpu_dev *pd, unsigned int poll_ms)
 {
 	struct ptpu_kvm_arch *arch;
 	struct ptpu_kvm *kvm;
@@ -96,7 +105,7 @@ int ptpu_kvm_start(struct ptpu_dev *pd)
 	}
 	kvm->pd = pd;
 	kvm->arch = arch;
-	kvm->poll_ms = clamp(kvm_poll_ms, PTPU_KVM_POLL_MS_MIN, PTPU_KVM_POLL_MS_MAX);
+	kvm->poll_ms = poll_ms;
 	INIT_DELAYED_WORK(&kvm->work, ptpu_kvm_poll);
 	ret = devm_add_action_or_reset(pd->dev, ptpu_kvm_stop, kvm);
 	if (ret)

@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The kvm source's state, shared with the sysfs knobs. */
+/* The kvm source's state, shared with its knobs (knobs.c). */
 #ifndef PTPU_SOURCE_KVM_H
 #define PTPU_SOURCE_KVM_H
 
 #include <linux/workqueue.h>
-
-#define PTPU_KVM_POLL_MS_DEFAULT	1000U
-#define PTPU_KVM_POLL_MS_MIN		10U
-#define PTPU_KVM_POLL_MS_MAX		60000U
 
 struct ptpu_kvm_arch;
 struct ptpu_dev;
@@ -20,6 +16,7 @@ struct ptpu_dev;
  * @idx:	its index in the arbiter
  * @poll_ms:	poll interval (knob)
  * @refused:	the host refused the last pairing
+ * @bad_time:	the last pairing's host time was out of range: withdrawn
  * @pairings:	pairings that produced a sample
  * @failures:	pairings that failed
  */
@@ -30,6 +27,7 @@ struct ptpu_kvm {
 	int idx;
 	unsigned int poll_ms;
 	bool refused;
+	bool bad_time;
 	u64 pairings;
 	u64 failures;
 };

@@ -32,14 +32,6 @@
 /* Wake this long before the window, then sleep precisely into it. */
 #define PTPU_RTC_WAKE_EARLY_NS	(50 * NSEC_PER_MSEC)
 
-static char rtc_device[PTPU_RTC_NAME_LEN] = "rtc0";
-module_param_string(rtc_device, rtc_device, sizeof(rtc_device), 0444);
-MODULE_PARM_DESC(rtc_device, "rtc source: RTC to use at load (default rtc0; empty: none)");
-
-static unsigned int rtc_interval_s = PTPU_RTC_INTERVAL_S_DEFAULT;
-module_param(rtc_interval_s, uint, 0444);
-MODULE_PARM_DESC(rtc_interval_s, "rtc source: seconds between timed edges at load (default 16)");
-
 /* One RTC read, bracketed by raw time. */
 static int ptpu_rtc_read(struct ptpu_rtc *r, time64_t *sec, s64 *t0, s64 *t1)
 {
@@ -84,7 +76,8 @@ static bool ptpu_rtc_sleep_until(struct ptpu_rtc *r, s64 until)
 /*
  * Read every @step_us until the second changes or raw time passes @deadline.
  * The edge lies between the start of the last read of the old second and
- * the end of the first read of the new one.
+ * the end of the first read of the new one. An RTC past April 2262 has no
+ * time in ns (-EOVERFLOW).
  */
 static int ptpu_rtc_find_edge(struct ptpu_rtc *r, s64 deadline,
 			      unsigned int step_us, struct ptpu_sample *smp)
@@ -107,9 +100,10 @@ static int ptpu_rtc_find_edge(struct ptpu_rtc *r, s64 deadline,
 			/* Anything but one second forward: the RTC was set. */
 			if (s != s0 + 1)
 				return -EAGAIN;
+			if (!ptpu_sec_to_ns(s, 0, &smp->ref_ns))
+				return -EOVERFLOW;
 			smp->raw_ns = a0 + (b1 - a0) / 2;
 			smp->bound_ns = max_t(s64, (b1 - a0) / 2, 1);
-			smp->ref_ns = s * NSEC_PER_SEC;
 			return 0;
 		}
 		a0 = b0;
@@ -120,14 +114,19 @@ static int ptpu_rtc_find_edge(struct ptpu_rtc *r, s64 deadline,
 
 /*
  * No second edge where a whole second was searched: the RTC fails, returns
- * nonsense, jumps or stands still. Its old estimate is no longer evidence,
- * so the source is withdrawn now (as the kvm source is when pairing is
- * refused) rather than held until the staleness limit; its next edge
- * brings it back.
+ * nonsense, jumps or stands still; or its edge reads a time past 2262,
+ * which the clock cannot hold (@err -EOVERFLOW). Its old estimate is no
+ * longer evidence, so the source is withdrawn now (as the kvm source is
+ * when pairing is refused) rather than held until the staleness limit; its
+ * next edge brings it back.
  */
 static void ptpu_rtc_failed(struct ptpu_rtc *r, int err)
 {
-	if (!r->failing)
+	if (!r->failing && err == -EOVERFLOW)
+		dev_warn_ratelimited(r->pd->dev,
+				     "rtc: %s reads a time past 2262, beyond the clock's range: withdrawn until it reads one within\n",
+				     r->name);
+	else if (!r->failing)
 		dev_info_ratelimited(r->pd->dev,
 				     "rtc: no second edge from %s (%d): withdrawn until it ticks again\n",
 				     r->name, err);
@@ -167,6 +166,11 @@ static void ptpu_rtc_work(struct work_struct *work)
 	ret = ptpu_rtc_find_edge(r, target + window, PTPU_RTC_WINDOW_STEP_US, &smp);
 	if (ret == -ECANCELED)
 		return;
+	if (ret == -EOVERFLOW) {
+		r->have_edge = false;
+		ptpu_rtc_failed(r, ret);
+		goto resched;
+	}
 	if (ret) {
 		/* No edge where one was due: the phase moved. Search again now. */
 		if (r->have_edge)
@@ -208,24 +212,28 @@ static void ptpu_rtc_stop(void *data)
 }
 
 /**
- * ptpu_rtc_start() - start the rtc source on the RTC named by rtc_device
- * @pd:	the clock
+ * ptpu_rtc_start() - start the rtc source
+ * @pd:		the clock
+ * @device:	the RTC's name in the rtc class (knob rtc_device at load);
+ *		empty: no rtc source
+ * @interval_s:	seconds between timed edges (knob rtc_interval_s), in range
  *
  * Return: 0 (also when there is no such RTC: @pd->rtc stays NULL) or a
  * negative errno.
  */
-int ptpu_rtc_start(struct ptpu_dev *pd)
+int ptpu_rtc_start(struct ptpu_dev *pd, const char *device,
+		   unsigned int interval_s)
 {
 	struct rtc_device *rtc;
 	struct ptpu_rtc *r;
 	int ret;
 
-	if (!rtc_device[0])
+	if (!device[0])
 		return 0;
-	rtc = rtc_class_open(rtc_device);
+	rtc = rtc_class_open(device);
 	if (!rtc) {
 		dev_info(pd->dev, "rtc: no RTC named %s, rtc source absent\n",
-			 rtc_device);
+			 device);
 		return 0;
 	}
 	r = devm_kzalloc(pd->dev, sizeof(*r), GFP_KERNEL);
@@ -235,12 +243,11 @@ int ptpu_rtc_start(struct ptpu_dev *pd)
 	}
 	r->pd = pd;
 	r->rtc = rtc;
-	r->interval_s = clamp(rtc_interval_s, PTPU_RTC_INTERVAL_S_MIN,
-			      PTPU_RTC_INTERVAL_S_MAX);
+	r->interval_s = interval_s;
 	INIT_DELAYED_WORK(&r->work, ptpu_rtc_work);
 	init_waitqueue_head(&r->stop_wait);
 	mutex_init(&r->dev_lock);
-	strscpy(r->name, rtc_device, sizeof(r->name));
+	strscpy(r->name, device, sizeof(r->name));
 	ret = devm_add_action_or_reset(pd->dev, ptpu_rtc_stop, r);
 	if (ret)
 		return ret;

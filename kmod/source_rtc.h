@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The rtc source's state, shared with the sysfs knobs. */
+/* The rtc source's state, shared with its knobs (knobs.c). */
 #ifndef PTPU_SOURCE_RTC_H
 #define PTPU_SOURCE_RTC_H
 
@@ -8,9 +8,6 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#define PTPU_RTC_INTERVAL_S_DEFAULT	16U
-#define PTPU_RTC_INTERVAL_S_MIN		2U
-#define PTPU_RTC_INTERVAL_S_MAX		3600U
 #define PTPU_RTC_NAME_LEN		16
 
 struct ptpu_dev;

@@ -1,11 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The time base: one arbiter per clock, fed by the sources, and the model it
- * publishes for lock-free clock reads. Every arbiter call happens under
- * pd->lock, between ptpu_update_begin() and ptpu_update_end().
+ * The time base: one arbiter per clock, fed by the sources, the model it
+ * publishes for lock-free clock reads, and the events it raises for its
+ * subscribers (sysfs and netlink). Every arbiter call that changes anything
+ * happens under pd->lock, between ptpu_update_begin() and
+ * ptpu_update_end(), that is inside a write section of pd->model_seq.
+ *
+ * Readers of the status (sysfs shows, netlink gets and dumps) never take
+ * pd->lock: they copy the arbiter inside a read section of the same
+ * seqcount (ptpu_snapshot_take(), ptpu_read_config()) and evaluate the
+ * copy. The alternatives are worse for the writers: with pd->lock, an
+ * unprivileged reader loop would delay every sample; a status struct
+ * swapped with RCU would cost every update an allocation and a copy. With
+ * the seqcount an update costs nothing more, a reader pays for its own copy
+ * (about 10 KiB, retried when an update ran meanwhile), and every copy is
+ * the state one update left: a source's fields always belong together.
  */
 #include <linux/device.h>
-#include <linux/moduleparam.h>
+#include <linux/mm.h>
+#include <linux/notifier.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
@@ -20,30 +35,6 @@
  * guess at its error, and the seed is flagged unsynchronised anyway.
  */
 #define PTPU_SEED_BOUND_NS NSEC_PER_SEC
-
-/*
- * Load-time values of the arbiter knobs; the sysfs attributes and netlink
- * change them at run time. Out of range: the default, with a warning.
- */
-static unsigned int max_drift_ppb = PTPU_DEFAULT_MAX_DRIFT_PPB;
-module_param(max_drift_ppb, uint, 0444);
-MODULE_PARM_DESC(max_drift_ppb, "largest frequency error assumed for an estimate at load, ppb (default 50000, 0..1000000)");
-
-static unsigned int slew_limit_ppb = PTPU_DEFAULT_SLEW_LIMIT_PPB;
-module_param(slew_limit_ppb, uint, 0444);
-MODULE_PARM_DESC(slew_limit_ppb, "fastest offset correction at load, ppb (default 500000, 1000..100000000)");
-
-static unsigned int hysteresis_pct = PTPU_DEFAULT_HYSTERESIS_PCT;
-module_param(hysteresis_pct, uint, 0444);
-MODULE_PARM_DESC(hysteresis_pct, "margin a challenger must win by at load, percent (default 20, 0..90)");
-
-static unsigned long long step_threshold_ns = PTPU_DEFAULT_STEP_THRESHOLD_NS;
-module_param(step_threshold_ns, ullong, 0444);
-MODULE_PARM_DESC(step_threshold_ns, "deviation that makes a sample a suspected jump at load, ns (default 100000000, 1000000..1000000000000)");
-
-static unsigned int stale_limit_s = PTPU_DEFAULT_STALE_NS / NSEC_PER_SEC;
-module_param(stale_limit_s, uint, 0444);
-MODULE_PARM_DESC(stale_limit_s, "age at which a source is lost at load, s (default 300, 1..86400)");
 
 /**
  * ptpu_update_begin() - start an arbiter call that may change the model
@@ -70,15 +61,115 @@ s64 ptpu_update_begin(struct ptpu_dev *pd)
  */
 void ptpu_update_end(struct ptpu_dev *pd, const struct ptpu_events *ev)
 {
+	struct ptpu_event e = { .ev = ev, .arb = &pd->arb };
+
 	pd->model = *ptpu_arbiter_model(&pd->arb);
 	write_seqcount_end(&pd->model_seq);
 
+	if (!ev->mask)
+		return;
 	if (ev->mask & PTPU_EV_DISRUPTION)
 		dev_info_ratelimited(pd->dev, "disruption: clock stepped by %lld ns\n",
 				     ev->step_ns);
-	ptpu_netlink_notify_events(pd, ev);
-	if (ev->mask)
-		ptpu_sysfs_notify_events(pd, ev);
+	raw_notifier_call_chain(&pd->subscribers, ev->mask, &e);
+}
+
+/**
+ * ptpu_events_subscribe() - hear every event of the time base
+ * @pd:	the clock
+ * @nb:	its notifier_call gets the event mask (PTPU_EV_*) as action and a
+ *	struct ptpu_event as data, with @pd->lock held, in the call that
+ *	made the change (so events arrive in order, and a disruption reaches
+ *	userspace within microseconds of the step)
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptpu_events_subscribe(struct ptpu_dev *pd, struct notifier_block *nb)
+{
+	int ret;
+
+	mutex_lock(&pd->lock);
+	ret = raw_notifier_chain_register(&pd->subscribers, nb);
+	mutex_unlock(&pd->lock);
+	return ret;
+}
+
+/**
+ * ptpu_events_unsubscribe() - stop hearing events
+ * @pd:	the clock
+ * @nb:	as subscribed
+ *
+ * Events are raised under @pd->lock, which this takes: when it returns, no
+ * call of @nb is running and none will start.
+ */
+void ptpu_events_unsubscribe(struct ptpu_dev *pd, struct notifier_block *nb)
+{
+	mutex_lock(&pd->lock);
+	raw_notifier_chain_unregister(&pd->subscribers, nb);
+	mutex_unlock(&pd->lock);
+}
+
+/**
+ * ptpu_snapshot_take() - a consistent copy of the arbiter, without pd->lock
+ * @pd:	the clock
+ *
+ * For readers of the status: evaluate the copy with ptpu_arbiter_status()
+ * and ptpu_arbiter_source_status() at @raw. The copy is what one update
+ * left, and @raw is read inside the same read section, so it is no earlier
+ * than any raw time in the copy (ages are never negative).
+ *
+ * Return: the snapshot (free it with kvfree()), or NULL without memory.
+ */
+struct ptpu_snapshot *ptpu_snapshot_take(struct ptpu_dev *pd)
+{
+	struct ptpu_snapshot *snap;
+	unsigned int seq;
+
+	snap = kvmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return NULL;
+	do {
+		seq = read_seqcount_begin(&pd->model_seq);
+		memcpy(&snap->arb, &pd->arb, sizeof(snap->arb));
+		snap->raw = ktime_get_raw_ns();
+	} while (read_seqcount_retry(&pd->model_seq, seq));
+	return snap;
+}
+
+/**
+ * ptpu_status_read() - the clock's status, with its selected source's name
+ * @arb:	a snapshot's arbiter, or the live one under pd->lock
+ * @raw:	the raw time to evaluate it at
+ * @st:		receives the status
+ * @name:	receives the selected source's name ("" when there is none)
+ */
+void ptpu_status_read(const struct ptpu_arbiter *arb, s64 raw,
+		      struct ptpu_status *st, char name[PTPU_NAME_LEN])
+{
+	struct ptpu_source_status sel;
+
+	ptpu_arbiter_status(arb, raw, st);
+	name[0] = '\0';
+	if (st->selected >= 0 &&
+	    !ptpu_arbiter_source_status(arb, st->selected, raw, &sel))
+		strscpy(name, sel.name, PTPU_NAME_LEN);
+}
+
+/**
+ * ptpu_read_config() - the arbiter's knobs, without pd->lock
+ * @pd:		the clock
+ * @cfg:	receives a consistent copy
+ *
+ * Not inside an update: the read section would wait for itself.
+ */
+void ptpu_read_config(struct ptpu_dev *pd, struct ptpu_arbiter_config *cfg)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&pd->model_seq);
+		*cfg = pd->arb.cfg;
+	} while (read_seqcount_retry(&pd->model_seq, seq));
 }
 
 /**
@@ -91,12 +182,30 @@ void ptpu_update_end(struct ptpu_dev *pd, const struct ptpu_events *ev)
  */
 int ptpu_source_add(struct ptpu_dev *pd, const char *name, enum ptpu_class cls)
 {
+	struct ptpu_events ev = {};
 	int idx;
 
 	mutex_lock(&pd->lock);
+	ptpu_update_begin(pd);
 	idx = ptpu_arbiter_register(&pd->arb, name, cls);
+	ptpu_update_end(pd, &ev);
 	mutex_unlock(&pd->lock);
 	return idx;
+}
+
+/**
+ * ptpu_source_remove() - unregister a source; selection moves on without it
+ * @pd:		the clock
+ * @idx:	the source's index from ptpu_source_add()
+ */
+void ptpu_source_remove(struct ptpu_dev *pd, int idx)
+{
+	struct ptpu_events ev = {};
+
+	mutex_lock(&pd->lock);
+	ptpu_arbiter_unregister(&pd->arb, idx, ptpu_update_begin(pd), &ev);
+	ptpu_update_end(pd, &ev);
+	mutex_unlock(&pd->lock);
 }
 
 /**
@@ -163,37 +272,6 @@ s64 ptpu_clock_now(struct ptpu_dev *pd, struct system_time_snapshot *snap)
 	return t;
 }
 
-static u64 ptpu_param(struct ptpu_dev *pd, const char *name, u64 v, u64 min,
-		      u64 max, u64 def)
-{
-	if (v >= min && v <= max)
-		return v;
-	dev_warn(pd->dev, "%s=%llu is outside %llu..%llu, using the default %llu\n",
-		 name, v, min, max, def);
-	return def;
-}
-
-/* The default knobs, overridden by the module parameters that are valid. */
-static void ptpu_load_config(struct ptpu_dev *pd, struct ptpu_arbiter_config *cfg)
-{
-	ptpu_arbiter_default_config(cfg);
-	cfg->max_drift_ppb = ptpu_param(pd, "max_drift_ppb", max_drift_ppb, 0,
-					PTPU_MAX_DRIFT_PPB_MAX, cfg->max_drift_ppb);
-	cfg->slew_limit_ppb = ptpu_param(pd, "slew_limit_ppb", slew_limit_ppb,
-					 PTPU_SLEW_LIMIT_PPB_MIN,
-					 PTPU_SLEW_LIMIT_PPB_MAX, cfg->slew_limit_ppb);
-	cfg->hysteresis_pct = ptpu_param(pd, "hysteresis_pct", hysteresis_pct, 0,
-					 PTPU_HYSTERESIS_PCT_MAX, cfg->hysteresis_pct);
-	cfg->step_threshold_ns = ptpu_param(pd, "step_threshold_ns", step_threshold_ns,
-					    PTPU_STEP_THRESHOLD_NS_MIN,
-					    PTPU_STEP_THRESHOLD_NS_MAX,
-					    cfg->step_threshold_ns);
-	cfg->stale_ns = ptpu_param(pd, "stale_limit_s", stale_limit_s,
-				   PTPU_STALE_NS_MIN / NSEC_PER_SEC,
-				   PTPU_STALE_NS_MAX / NSEC_PER_SEC,
-				   div_u64(cfg->stale_ns, NSEC_PER_SEC)) * NSEC_PER_SEC;
-}
-
 static void ptpu_tick(struct work_struct *work)
 {
 	struct ptpu_dev *pd = container_of(to_delayed_work(work),
@@ -207,22 +285,29 @@ static void ptpu_tick(struct work_struct *work)
 	schedule_delayed_work(&pd->tick, msecs_to_jiffies(PTPU_TICK_MS));
 }
 
+/*
+ * The time base's teardown, the last: every subscriber's state is freed by
+ * now, so one still subscribed would be reached after it is gone.
+ */
 static void ptpu_tick_stop(void *data)
 {
 	struct ptpu_dev *pd = data;
 
 	cancel_delayed_work_sync(&pd->tick);
+	WARN(rcu_access_pointer(pd->subscribers.head),
+	     "ptp_unified: a subscriber to the time base's events outlived it\n");
 }
 
 /**
  * ptpu_timebase_init() - seed the model from the system clock, start ticking
- * @pd:	the clock, with @pd->dev, @pd->lock and @pd->model_seq initialised
+ * @pd:		the clock, with @pd->dev, @pd->lock and @pd->model_seq
+ *		initialised
+ * @cfg:	the arbiter's knobs at load
  *
  * Return: 0 or a negative errno.
  */
-int ptpu_timebase_init(struct ptpu_dev *pd)
+int ptpu_timebase_init(struct ptpu_dev *pd, const struct ptpu_arbiter_config *cfg)
 {
-	struct ptpu_arbiter_config cfg;
 	struct system_time_snapshot snap;
 	struct ptpu_model seed = {
 		.bound0 = PTPU_SEED_BOUND_NS,
@@ -230,15 +315,15 @@ int ptpu_timebase_init(struct ptpu_dev *pd)
 	struct ptpu_events ev = {};
 	int ret;
 
-	ptpu_load_config(pd, &cfg);
+	RAW_INIT_NOTIFIER_HEAD(&pd->subscribers);
 	ktime_get_snapshot(&snap);
 	seed.raw0 = ktime_to_ns(snap.raw);
 	seed.ref0 = ktime_to_ns(snap.real);
-	seed.drift_ppb = cfg.max_drift_ppb;
+	seed.drift_ppb = cfg->max_drift_ppb;
 
 	mutex_lock(&pd->lock);
 	ptpu_update_begin(pd);
-	ret = ptpu_arbiter_init(&pd->arb, &cfg, &seed, seed.raw0);
+	ret = ptpu_arbiter_init(&pd->arb, cfg, &seed, seed.raw0);
 	ptpu_update_end(pd, &ev);
 	mutex_unlock(&pd->lock);
 	if (ret)

@@ -33,8 +33,8 @@ slow=${CHECK_DEBUG_SLOWDOWN:-3}
 t0=$(date +%s)
 
 # say, step, finish, tally_guest; run_guest_retrying
+# (tally.sh sources guest-retry.sh)
 . scripts/lib/tally.sh
-. scripts/lib/guest-retry.sh
 
 # What the checkers said in one guest: the reports that involve the module
 # (failures), those that do not, and the kmemleak verdict.

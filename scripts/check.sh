@@ -21,8 +21,8 @@ export FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 t0=$(date +%s)
 
 # say, step, tap_step, finish, tally_guest; run_guest_retrying
+# (tally.sh sources guest-retry.sh)
 . scripts/lib/tally.sh
-. scripts/lib/guest-retry.sh
 
 if ! step deps scripts/deps.sh; then
 	finish "make check"
@@ -39,6 +39,9 @@ case " $only " in *" lint "*)
 esac
 
 case " $only " in *" unit "*)
+	# The test machinery's own tests: the tally and the retry rule fed
+	# fake runs (scripts/lib/tests/harness-test.sh).
+	tap_step unit-harness scripts/lib/tests/harness-test.sh
 	[ -f selftests/unit/Makefile ] && tap_step unit-arbiter make -s -C selftests/unit run
 	[ -f userspace/Makefile ] && tap_step unit-userspace make -s -C userspace test O="$B/userspace"
 	;;
@@ -50,9 +53,9 @@ case " $only " in *" fuzz "*)
 	;;
 esac
 
-# One guest run: its TAP is tallied; a guest that hangs or dies is a
-# failure. A nested run whose L2 stopped dead without a word is tried once
-# more, and said so (run_guest_retrying).
+# One guest run: its TAP and its consoles are tallied; a guest that hangs
+# or dies is a failure. A nested run the emulator lost is tried once more,
+# and said so (run_guest_retrying; the rules: scripts/lib/guest-retry.sh).
 guest() {
 	local name=$1
 	shift
@@ -62,6 +65,12 @@ guest() {
 
 case " $only " in *" guests "*)
 	k=${kernels[0]}
+	# The canary: a TCG guest whose test-only module raises a WARNING in
+	# the middle of its suite; its run must fail, and canary.sh checks
+	# that the tally says so (about 30 s).
+	selftests/vm/run-guest.sh --kernel "$k" --kind tcg --suite canary \
+		--out "$B/guests/canary-$k" --timeout 300 >"$L/guest-canary-$k.log" 2>&1
+	tap_step canary scripts/lib/tests/canary.sh "$B/guests/canary-$k" "$L/guest-canary-$k.log" $?
 	# The fault checks (fault-tests.sh) add about 4 min to TCG, 2 to nested.
 	guest "tcg-$k" --kernel "$k" --kind tcg --suite full --timeout 1200
 	guest "kvm-$k" --kernel "$k" --kind nested --suite full --timeout 1500

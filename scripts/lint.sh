@@ -8,7 +8,11 @@
 #   fresh build with sparse (C=2) and W=1 that must print no warning; the
 #   netlink spec (docs/netlink/) valid against the kernel's schema, and the
 #   uapi header generated from it by the kernel's ynl-gen-c.py defining the
-#   same names with the same values as kmod/uapi/linux/ptp_unified.h.
+#   same names with the same values as kmod/uapi/linux/ptp_unified.h; the
+#   knob table (kmod/knob_table.h) restated alike by the spec, docs/ABI/ and
+#   docs/interfaces.md (scripts/knobs_check.py); and Kbuild refusing, with
+#   its reason, a kernel configured without 64BIT or ARCH_SUPPORTS_INT128
+#   (each turned off on the command line).
 # Needs build/linux-src (make linux-src).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +46,16 @@ else
 	not_ok "netlink spec $spec valid and the same as kmod/uapi/linux/ptp_unified.h"
 fi
 
+table=kmod/knob_table.h
+abi=docs/ABI/sysfs-class-ptp-ptp_unified
+if out=$(/usr/bin/python3 scripts/knobs_check.py "$table" "$spec" "$abi" docs/interfaces.md 2>&1); then
+	echo "$out"
+	ok "knob table $table restated alike by $spec, $abi and docs/interfaces.md"
+else
+	echo "$out" | sed 's/^\([^#]\)/# \1/'
+	not_ok "knob table $table restated alike by $spec, $abi and docs/interfaces.md"
+fi
+
 kernels=${KERNELS:-$(cd /lib/modules && ls -d */build 2>/dev/null | sed 's,/build$,,')}
 for k in $kernels; do
 	d=$B/lint/$k
@@ -60,6 +74,17 @@ for k in $kernels; do
 		tail -20 "$log" | sed 's/^/# /'
 		not_ok "build with W=1 C=2 on $k"
 	fi
+	for opt in CONFIG_64BIT CONFIG_ARCH_SUPPORTS_INT128; do
+		log=$d/refuse-$opt.log
+		if make -C "/lib/modules/$k/build" M="$d" "$opt=" modules >"$log" 2>&1; then
+			not_ok "Kbuild refuses $k without $opt: it built"
+		elif grep "ptp_unified needs a 64-bit kernel with __int128" "$log" | grep -qF "$opt=''"; then
+			ok "Kbuild refuses $k without $opt, saying why"
+		else
+			tail -5 "$log" | sed 's/^/# /'
+			not_ok "Kbuild refuses $k without $opt, saying why"
+		fi
+	done
 done
 echo "1..$n"
 [ $failed = 0 ]

@@ -277,12 +277,15 @@ TEST_F(nl, status)
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, ioctl(self->phc, PTP_SYS_OFFSET_PRECISE, &p));
 	now = raw_now();
-	TH_LOG("state %s, selected \"%s\", bound %llu ns, disruptions %llu, steps %llu, last step %lld ns",
+	TH_LOG("state %s, selected \"%s\", bound %llu ns growing %u ppb, disruptions %llu, steps %llu, last step %lld ns",
 	       ptpu_nl_state_name(st.state), st.selected, (unsigned long long)st.bound_ns,
-	       (unsigned long long)st.disruptions, (unsigned long long)st.steps,
+	       st.drift_ppb, (unsigned long long)st.disruptions, (unsigned long long)st.steps,
 	       (long long)st.last_step_ns);
 	EXPECT_GE(PTP_UNIFIED_STATE_FREERUN, st.state);
 	EXPECT_LT(0, st.bound_ns);
+	/* Every model's bound grows: at the max drift knob at least. */
+	EXPECT_TRUE(st.has_drift);
+	EXPECT_LT(0, st.drift_ppb);
 	EXPECT_GE(now, st.raw_ns);
 	EXPECT_LT(now - NS_PER_SEC, st.raw_ns);
 	/* The time at one raw instant is the clock's own model. */

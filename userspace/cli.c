@@ -18,6 +18,8 @@
 #define OPT_LEASE_DIRS 1003
 #define OPT_CONFIG_DRIVE 1004
 #define OPT_METADATA_URL 1005
+#define OPT_CLOCKBOUND 1006
+#define OPT_CLOCKBOUND_PATH 1007
 
 void cli_usage(FILE *out)
 {
@@ -27,6 +29,7 @@ void cli_usage(FILE *out)
 "       phc-steer ntp-probe [-j] [-t SECONDS] [-d DEVICE] SERVER[:PORT]\n"
 "       phc-steer discover [-j] [-f FILE] [DISCOVERY OPTIONS]\n"
 "       phc-steer status [-j] [DEVICE]\n"
+"       phc-steer now [-j] [PATH]\n"
 "       phc-steer --help | --version\n"
 "\n"
 "steer (the default): keep CLOCK_REALTIME on a PTP hardware clock, by\n"
@@ -54,6 +57,9 @@ void cli_usage(FILE *out)
 "  -j, --json                 JSON lines instead of text\n"
 "      --ntp-discover yes|no  without servers given, discover them (default\n"
 "                             yes): DHCP leases, config drive, metadata\n"
+"      --clockbound yes|no    publish {earliest, latest} bounds on the time\n"
+"                             in a ClockBound segment (default no)\n"
+"      --clockbound-path PATH the segment (default /run/clockbound/shm0)\n"
 "\n"
 "discovery options (steer and discover):\n"
 "      --dhcp-lease-dirs DIR[:DIR...]|none\n"
@@ -74,6 +80,10 @@ void cli_usage(FILE *out)
 "system clock is read against (default: the unified clock).\n"
 "\n"
 "read: one reading of the PHC: method, offset (CLOCK_REALTIME - PHC), delay.\n"
+"\n"
+"now: read the ClockBound segment (default /run/clockbound/shm0) once:\n"
+"earliest and latest (ns since 1970), the bound and the status; exit 1\n"
+"unless the status is synchronized or free-running.\n"
 "\n"
 "ntp-probe: one NTP exchange, printed with the sample it would feed.\n"
 "  -t, --timeout SECONDS      wait this long for the reply (default 2)\n"
@@ -109,6 +119,8 @@ static const struct option steer_opts[] = {
 	{ "dhcp-lease-dirs", required_argument, NULL, OPT_LEASE_DIRS },
 	{ "config-drive", required_argument, NULL, OPT_CONFIG_DRIVE },
 	{ "metadata-url", required_argument, NULL, OPT_METADATA_URL },
+	{ "clockbound", required_argument, NULL, OPT_CLOCKBOUND },
+	{ "clockbound-path", required_argument, NULL, OPT_CLOCKBOUND_PATH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -123,6 +135,12 @@ static const struct option discover_longopts[] = {
 };
 
 static const struct option status_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option now_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -176,6 +194,8 @@ static const char *config_key(int opt)
 	case OPT_LEASE_DIRS: return "dhcp_lease_dirs";
 	case OPT_CONFIG_DRIVE: return "config_drive";
 	case OPT_METADATA_URL: return "metadata_url";
+	case OPT_CLOCKBOUND: return "clockbound";
+	case OPT_CLOCKBOUND_PATH: return "clockbound_path";
 	}
 	return NULL;
 }
@@ -252,6 +272,10 @@ int cli_parse(int argc, char **argv, struct cli *cli, char *err, size_t errlen)
 			cli->cmd = CLI_STATUS;
 			longopts = status_opts;
 			shortopts = ":jh";
+		} else if (!strcmp(cmd, "now")) {
+			cli->cmd = CLI_NOW;
+			longopts = now_opts;
+			shortopts = ":jh";
 		} else if (!strcmp(cmd, "discover")) {
 			cli->cmd = CLI_DISCOVER;
 			longopts = discover_longopts;
@@ -309,6 +333,16 @@ int cli_parse(int argc, char **argv, struct cli *cli, char *err, size_t errlen)
 		if (optind < sub_argc) {
 			if (config_set(&cli->cfg, "device", sub_argv[optind], NULL,
 				       why, sizeof(why))) {
+				snprintf(err, errlen, "%s: %s", cmd, why);
+				return EXIT_USAGE;
+			}
+			optind++;
+		}
+		break;
+	case CLI_NOW:
+		if (optind < sub_argc) {
+			if (config_set(&cli->cfg, "clockbound_path", sub_argv[optind],
+				       NULL, why, sizeof(why))) {
 				snprintf(err, errlen, "%s: %s", cmd, why);
 				return EXIT_USAGE;
 			}

@@ -16,6 +16,7 @@ enum cli_command {
 	CLI_NTP_PROBE,
 	CLI_DISCOVER,
 	CLI_STATUS,
+	CLI_NOW,
 	CLI_HELP,
 	CLI_VERSION,
 };

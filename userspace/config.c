@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clockbound/clockbound_shm.h"
 #include "config.h"
-#include "discover.h"
+#include "discover/discover.h"
 
 #define LINE_MAX_LEN 1024
 #define MAX_TOKENS 8
@@ -32,6 +33,8 @@ void config_defaults(struct config *cfg)
 	strcpy(cfg->dhcp_lease_dirs, DISCOVER_DEFAULT_LEASE_DIRS);
 	strcpy(cfg->config_drive, DISCOVER_DEFAULT_CONFIG_DRIVE);
 	strcpy(cfg->metadata_url, DISCOVER_DEFAULT_METADATA_URL);
+	cfg->clockbound = false;
+	strcpy(cfg->clockbound_path, CB_SHM_PATH);
 }
 
 static int parse_double(const char *v, double min, double max, double *out,
@@ -151,7 +154,7 @@ static int parse_url(const char *v, char *out, size_t outlen, char *why,
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
 			goto bad;
 	}
-	/* Room for the vendor_data.json sibling (discover_http.c). */
+	/* Room for the vendor_data.json sibling (discover/discover_http.c). */
 	if (!scheme || !v[scheme] || strlen(v) + 16 >= outlen)
 		goto bad;
 	strcpy(out, v);
@@ -222,6 +225,18 @@ int config_set(struct config *cfg, const char *key, const char *value,
 	if (!strcmp(key, "metadata_url"))
 		return parse_url(value, cfg->metadata_url,
 				 sizeof(cfg->metadata_url), why, len);
+	if (!strcmp(key, "clockbound"))
+		return parse_bool(value, &cfg->clockbound, why, len);
+	if (!strcmp(key, "clockbound_path")) {
+		if (value[0] != '/' || value[strlen(value) - 1] == '/' ||
+		    strlen(value) >= sizeof(cfg->clockbound_path)) {
+			snprintf(why, len, "'%s' is not an absolute path of a file",
+				 value);
+			return -1;
+		}
+		strcpy(cfg->clockbound_path, value);
+		return 0;
+	}
 	if (!strcmp(key, "ntp_server")) {
 		if (ntp_server_parse(value, &s)) {
 			snprintf(why, len,
@@ -289,7 +304,7 @@ static bool known_key(const char *key)
 		"device", "servo", "poll", "step_threshold", "first_step",
 		"samples", "max_freq", "ntp_server", "ntp_poll", "json",
 		"log_interval", "ntp_discover", "dhcp_lease_dirs",
-		"config_drive", "metadata_url",
+		"config_drive", "metadata_url", "clockbound", "clockbound_path",
 	};
 	size_t i;
 

@@ -14,6 +14,7 @@
  *   log_interval N                    ntp_discover yes|no
  *   dhcp_lease_dirs DIR[:DIR...]|none config_drive PATH|none
  *   metadata_url URL|none
+ *   clockbound yes|no                 clockbound_path PATH
  * Any error is reported as "FILE:LINE: what is wrong".
  */
 #ifndef PHC_STEER_CONFIG_H
@@ -23,8 +24,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ntp_client.h"
-#include "servo.h"
+#include "ntp/ntp_client.h"
+#include "servo/servo.h"
 
 #define CONFIG_URL_MAX 1024
 
@@ -41,12 +42,15 @@ struct config {
 	double ntp_poll_s;
 	bool json;
 	unsigned int log_interval;
-	/* NTP server discovery (discover.h) when no ntp_server is set; the
-	 * strings are "" for none. */
+	/* NTP server discovery (discover/discover.h) when no ntp_server is
+	 * set; the strings are "" for none. */
 	bool ntp_discover;
 	char dhcp_lease_dirs[PATH_MAX];
 	char config_drive[PATH_MAX];
 	char metadata_url[CONFIG_URL_MAX];
+	/* The ClockBound segment (clockbound/cb_publish.h). */
+	bool clockbound;
+	char clockbound_path[PATH_MAX];
 };
 
 void config_defaults(struct config *cfg);

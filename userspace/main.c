@@ -7,6 +7,7 @@
  *   phc-steer read [DEVICE]       one PHC reading
  *   phc-steer ntp-probe SERVER    one NTP exchange
  *   phc-steer discover            NTP servers as steer would discover them
+ *   phc-steer now [PATH]          one reading of the ClockBound segment
  *
  * Exit codes: see exit_codes.h and phc-steer.8.
  */
@@ -16,16 +17,18 @@
 #include <string.h>
 
 #include "cli.h"
-#include "discover.h"
+#include "clockbound/cb_print.h"
+#include "clockbound/cb_publish.h"
+#include "clock/sysoff.h"
+#include "discover/discover.h"
 #include "evloop.h"
 #include "exit_codes.h"
-#include "feed.h"
+#include "feed/feed.h"
 #include "log.h"
 #include "module_link.h"
-#include "ntp_client.h"
+#include "ntp/ntp_client.h"
 #include "status.h"
 #include "steer.h"
-#include "sysoff.h"
 
 #ifndef PHC_STEER_VERSION
 #define PHC_STEER_VERSION "unknown"
@@ -267,6 +270,7 @@ static int cmd_steer(const struct cli *cli)
 	};
 	struct ntp_client *client = NULL;
 	struct module_link *link = NULL;
+	struct cb_publish *cb = NULL;
 	struct feed *feed = NULL;
 	char err[PATH_MAX + 200];
 	struct steer *st = NULL;
@@ -296,6 +300,15 @@ static int cmd_steer(const struct cli *cli)
 	if (!link)
 		log_notice(&log, "no link to the ptp_unified module (%s): no disruption events",
 			   ret == -ENOENT ? "not loaded" : strerror(-ret));
+	if (cli->cfg.clockbound) {
+		cb = cb_publish_create(&cli->cfg, loop, &log);
+		if (!cb) {
+			fprintf(stderr, "phc-steer: out of memory\n");
+			code = EXIT_RUNTIME;
+			goto out;
+		}
+		steer_set_poll_observer(st, cb_publish_poll, cb);
+	}
 	n_servers = steer_servers(cli, &log, servers);
 	if (n_servers) {
 		feed = feed_netlink_create(&log, &ret);
@@ -322,6 +335,8 @@ static int cmd_steer(const struct cli *cli)
 out:
 	ntp_client_destroy(client);
 	feed_destroy(feed);
+	steer_set_poll_observer(st, NULL, NULL);
+	cb_publish_destroy(cb);
 	module_link_destroy(link);
 	steer_destroy(st);
 	evloop_destroy(loop);
@@ -353,6 +368,8 @@ int main(int argc, char **argv)
 		return cmd_ntp_probe(&cli);
 	case CLI_DISCOVER:
 		return cmd_discover(&cli);
+	case CLI_NOW:
+		return cb_print_now(cli.cfg.clockbound_path, cli.cfg.json, stdout);
 	case CLI_STEER:
 		break;
 	}

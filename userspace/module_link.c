@@ -13,9 +13,9 @@
 #include <time.h>
 
 #include "evloop.h"
+#include "lib/ptpu_nl.h"
 #include "log.h"
 #include "module_link.h"
-#include "ptpu_nl.h"
 #include "steer.h"
 
 /* How often the clock's bound and the leap indicator are refreshed. */

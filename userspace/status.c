@@ -25,10 +25,10 @@
 #include <string.h>
 #include <sys/timex.h>
 
+#include "clock/sysoff.h"
 #include "exit_codes.h"
-#include "ptpu_nl.h"
+#include "lib/ptpu_nl.h"
 #include "status.h"
-#include "sysoff.h"
 
 struct status {
 	struct ptpu_nl_status clock;

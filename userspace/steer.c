@@ -9,12 +9,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "clockadj.h"
+#include "clock/clockadj.h"
 #include "config.h"
 #include "evloop.h"
 #include "exit_codes.h"
 #include "log.h"
-#include "servo.h"
+#include "servo/servo.h"
 #include "stats.h"
 #include "steer.h"
 #include "timeutil.h"
@@ -44,6 +44,9 @@ struct steer {
 	enum sysoff_method method;
 	struct stats st_offset, st_freq, st_delay;
 	struct ratelimit gone_rl;
+	double freq_ppb;	/* CLOCK_REALTIME's, as last set */
+	steer_poll_fn observer;
+	void *observer_arg;
 };
 
 bool steer_leap_day(int64_t realtime_ns)
@@ -219,22 +222,47 @@ static void lose_phc(struct steer *st, int err)
 	servo_reset(st->servo);
 }
 
+static void observe(struct steer *st, const struct sysoff_reading *r,
+		    int64_t coarse, int64_t local_ts, enum servo_state state,
+		    bool stepped)
+{
+	struct steer_poll p = { .ok = r != NULL };
+
+	if (!st->observer)
+		return;
+	if (r) {
+		p.coarse_ns = coarse;
+		p.mono_ns = local_ts;
+		p.offset_ns = r->offset_ns;
+		p.uncert_ns = r->delay_ns / 2 + (r->delay_ns & 1);
+		p.state = state;
+		p.freq_ppb = st->freq_ppb;
+		p.stepped = stepped;
+	}
+	st->observer(st->observer_arg, &p);
+}
+
 static void poll_once(struct steer *st)
 {
 	struct sysoff_reading r;
 	enum servo_state state;
-	int64_t local_ts;
+	int64_t local_ts, coarse;
 	const char *why;
 	double freq;
 	int ret;
 
-	if (!ensure_phc(st))
+	if (!ensure_phc(st)) {
+		observe(st, NULL, 0, 0, SERVO_UNLOCKED, false);
 		return;
+	}
+	/* Before the read: a ClockBound reader's age of the bound starts here. */
+	coarse = clock_ns(CLOCK_MONOTONIC_COARSE);
 	ret = sysoff_read(&st->phc, &r);
 	/* The servo's time of the reading: before any logging delays it. */
 	local_ts = mono_ns();
 	if (ret) {
 		lose_phc(st, ret);
+		observe(st, NULL, 0, 0, SERVO_UNLOCKED, false);
 		return;
 	}
 	if (!st->method_logged || r.method != st->method) {
@@ -252,9 +280,12 @@ static void poll_once(struct steer *st)
 	if (st->step_pending) {
 		st->step_pending = false;
 		ret = step(st, &r, "disruption event");
-		if (ret)
+		if (ret) {
 			fail(st, "cannot step CLOCK_REALTIME", ret);
+			return;
+		}
 		servo_reset(st->servo);
+		observe(st, &r, coarse, local_ts, SERVO_JUMP, true);
 		return;
 	}
 
@@ -269,6 +300,7 @@ static void poll_once(struct steer *st)
 			fail(st, "cannot set the frequency of CLOCK_REALTIME", ret);
 			return;
 		}
+		st->freq_ppb = freq;
 		why = st->updated ? "offset beyond the step threshold" :
 				    "first update";
 		ret = step(st, &r, why);
@@ -279,14 +311,17 @@ static void poll_once(struct steer *st)
 		break;
 	case SERVO_LOCKED:
 		ret = clockadj_set_freq(CLOCK_REALTIME, freq);
-		if (!ret)
+		if (!ret) {
+			st->freq_ppb = freq;
 			ret = declare_sync(st, &r, r.offset_ns);
+		}
 		if (ret) {
 			fail(st, "cannot adjust CLOCK_REALTIME", ret);
 			return;
 		}
 		break;
 	}
+	observe(st, &r, coarse, local_ts, state, state == SERVO_JUMP);
 
 	if (state != SERVO_UNLOCKED)
 		st->updated = true;
@@ -330,6 +365,12 @@ void steer_set_reference_bound(struct steer *st, int64_t bound_ns)
 void steer_set_leap(struct steer *st, int leap)
 {
 	st->leap = leap > 0 ? 1 : leap < 0 ? -1 : 0;
+}
+
+void steer_set_poll_observer(struct steer *st, steer_poll_fn fn, void *arg)
+{
+	st->observer = fn;
+	st->observer_arg = arg;
 }
 
 int steer_rt_raw_pair(void *arg, struct rt_raw_pair *pair)
@@ -390,6 +431,7 @@ struct steer *steer_create(const struct config *cfg, struct evloop *loop,
 			 strerror(-ret));
 		goto out_close;
 	}
+	st->freq_ppb = freq;
 	sp.step_threshold_ns = seconds_to_ns(cfg->step_threshold_s);
 	sp.first_step_threshold_ns = seconds_to_ns(cfg->first_step_s);
 	sp.max_freq_ppb = fmin(cfg->max_freq_ppb, kernel_max);

@@ -28,7 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sysoff.h"
+#include "clock/sysoff.h"
+#include "servo/servo.h"
 
 struct config;
 struct evloop;
@@ -67,5 +68,26 @@ bool steer_leap_day(int64_t realtime_ns);
 
 /* For the NTP client: a realtime/raw pair, from the PHC when it can. */
 int steer_rt_raw_pair(void *steer, struct rt_raw_pair *pair);
+
+/*
+ * What one poll saw and did, for an observer (the ClockBound publisher,
+ * clockbound/cb_publish.h). ok false: no reading (the PHC is gone or its
+ * read failed); the rest is then unset.
+ */
+struct steer_poll {
+	bool ok;
+	int64_t coarse_ns;	/* CLOCK_MONOTONIC_COARSE just before the read */
+	int64_t mono_ns;	/* CLOCK_MONOTONIC just after it */
+	int64_t offset_ns;	/* CLOCK_REALTIME - PHC */
+	int64_t uncert_ns;	/* the read's uncertainty: delay / 2 */
+	enum servo_state state;
+	double freq_ppb;	/* CLOCK_REALTIME's frequency now in force */
+	bool stepped;		/* CLOCK_REALTIME was stepped by -offset */
+};
+
+typedef void (*steer_poll_fn)(void *arg, const struct steer_poll *p);
+
+/* Call fn after every poll (one observer; NULL removes it). */
+void steer_set_poll_observer(struct steer *st, steer_poll_fn fn, void *arg);
 
 #endif /* PHC_STEER_STEER_H */

@@ -73,6 +73,19 @@ check "phc-steer is steering: offset lines in its journal" wait_for 40 steering
 synced() { [ "$(timedatectl show -p NTPSynchronized --value 2>/dev/null)" = yes ]; }
 check "the kernel clock is marked synchronised (timedatectl NTPSynchronized=yes)" wait_for 30 synced
 
+# The ClockBound segment: written (the packaged config turns it on), 0644
+# under the unit's UMask=0077, and an unprivileged application reads a
+# synchronized interval from it.
+clockbound_for_all() {
+	local out
+	[ "$(stat -c '%a %U' /run/clockbound/shm0 2>/dev/null)" = "644 root" ] || return 1
+	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/sbin/phc-steer now 2>&1)
+	say "# phc-steer now (uid nobody): $out"
+	case $out in *"status synchronized"*) ;; *) return 1 ;; esac
+}
+check "/run/clockbound/shm0 is 0644 and uid nobody reads a synchronized interval (phc-steer now)" \
+	wait_for 30 clockbound_for_all
+
 # 4. What the module says about its sources (sysfs on its own device).
 sysfs_state() {
 	local d
@@ -91,12 +104,8 @@ sysfs_state() {
 	return 1
 }
 check "module status readable in sysfs (selected_source, state, sources/*)" sysfs_state
-if /usr/sbin/phc-steer --help 2>&1 | grep -Eq '^ +phc-steer status'; then
-	/usr/sbin/phc-steer status 2>&1 | sed 's/^/# status: /' >&3
-	check "phc-steer status" /usr/sbin/phc-steer status
-else
-	say "ok - phc-steer status # SKIP phc-steer --help lists no status command yet"
-fi
+/usr/sbin/phc-steer status 2>&1 | sed 's/^/# status: /' >&3
+check "phc-steer status" /usr/sbin/phc-steer status
 
 # 5. The sandbox as systemd rates it.
 systemd-analyze security --no-pager phc-steer.service >/tmp/security.txt 2>&1

@@ -66,9 +66,11 @@ check "ptp-unified-dkms ships the module source, dkms.conf, udev rule, modules-l
 	"usr/src/ptp-unified-$ver/kmod/main.c" lib/udev/rules.d/60-ptp-unified.rules \
 	usr/lib/modules-load.d/ptp-unified.conf etc/modprobe.d/ptp-unified.conf \
 	usr/share/doc/ptp-unified-dkms/examples/chrony/ptp_unified.conf
-check "phc-steer ships the binary, the unit, the config file and the man page" \
+check "phc-steer ships the binary, the unit, the config file, the man page and the ClockBound reader" \
 	has_all "$x/steer" usr/sbin/phc-steer lib/systemd/system/phc-steer.service \
-	etc/phc-steer.conf usr/share/man/man8/phc-steer.8.gz
+	etc/phc-steer.conf usr/share/man/man8/phc-steer.8.gz \
+	usr/share/doc/phc-steer/examples/clockbound/clockbound_shm.h \
+	usr/share/doc/phc-steer/examples/clockbound/clockbound_example.c
 conffiles() {
 	grep -qx /etc/phc-steer.conf "$x/steer.ctl/conffiles" &&
 		grep -qx /etc/modprobe.d/ptp-unified.conf "$x/dkms.ctl/conffiles"

@@ -21,6 +21,8 @@ out of results.json and marked missing in the table. Definitions
                     clock that carries the time of the holdover's start on
                     CLOCK_MONOTONIC_RAW alone
   cpu_ms_per_hour   phc-steer's utime+stime over the steady window, per hour
+  clockbound_read_ratio  read_ns of clockbound_now over that of each peer
+                    (READ_PEERS)
 """
 import argparse
 import json
@@ -32,6 +34,13 @@ import sys
 
 NS = 1e9
 CONTENDERS = ["phc_steer", "phc2sys", "chronyd", "chronyd_ntp"]
+# What {earliest, latest} from the ClockBound segment (clockbound_now) is
+# set beside: clock_gettime(CLOCK_REALTIME) from the vDSO and as a system
+# call, and the PRECISE ioctl on the unified clock and on ptp_kvm.
+READ_PEERS = {"vdso_realtime": "clock_gettime(CLOCK_REALTIME), vDSO",
+              "syscall": "clock_gettime(CLOCK_REALTIME), system call",
+              "unified_precise": "PTP_SYS_OFFSET_PRECISE, ptp_unified",
+              "kvm_precise": "PTP_SYS_OFFSET_PRECISE, ptp_kvm"}
 
 
 def read_log(path):
@@ -100,7 +109,7 @@ def main():
     res = {k: {} for k in ["read_ns", "read_p99_ns", "converge_s", "steady_rms_ns",
                            "steady_max_ns", "pause_recovery_s", "holdover_offset_us",
                            "cpu_ms_per_hour", "cpu_ms_per_hour_schedstat",
-                           "ntp_check_us"]}
+                           "ntp_check_us", "clockbound_read_ratio"]}
     notes = []
     present = [c for c in CONTENDERS if os.path.isdir(os.path.join(a.raw, c))]
     reads, methods = {}, {}
@@ -109,16 +118,23 @@ def main():
 
     for c in present:
         d = os.path.join(a.raw, c)
-        if os.path.isdir(d + ".stopped"):
-            notes.append(f"{c}: its first L2 stopped dead (emulator; kept in raw/{c}.stopped); "
-                         "these figures are from its second run")
         try:
-            with open(os.path.join(d, "console.log"), errors="replace") as f:
-                bad = [ln.strip() for ln in f if "soft lockup" in ln or "BUG:" in ln]
-            if bad:
-                notes.append(f"{c}: guest kernel: {bad[0]} ({len(bad)} such lines)")
+            with open(os.path.join(d + ".try1", "retry-verdict"), errors="replace") as f:
+                why = f.read().strip().removeprefix("retry: ")
+            notes.append(f"{c}: its first L2 was lost ({why}; kept in raw/{c}.try1); "
+                         "these figures are from its second run")
         except OSError:
             pass
+        # Kernel complaints on its console, as the retry rule judged them
+        # (scripts/lib/guest-retry.sh, console_verdict, run in L1).
+        for run in (d + ".try1", d):
+            try:
+                with open(os.path.join(run, "console-verdict"), errors="replace") as f:
+                    bad = [ln.strip() for ln in f if ln.startswith("complaint: ")]
+            except OSError:
+                continue
+            if bad:
+                notes.append(f"{os.path.basename(run)}: guest kernel {bad[0]} ({len(bad)} such lines)")
         try:
             with open(os.path.join(d, "tap.txt"), errors="replace") as f:
                 if "# ptpu: guest done" not in f.read():
@@ -126,13 +142,8 @@ def main():
                                  "its metrics come from the logs up to then")
         except OSError:
             pass
-        rows = read_log(os.path.join(d, "offset.log"))
-        ev, cpu = read_events(os.path.join(d, "events.txt"))
-        if not rows:
-            notes.append(f"{c}: no offset log")
-            continue
-        by_raw = [(r[0] / NS, r[2]) for r in rows]
-
+        # The read costs come first in a guest, with nothing else running:
+        # taken even when the rest of its logs are missing.
         try:
             with open(os.path.join(d, "read_cost.txt")) as f:
                 for line in f:
@@ -142,6 +153,13 @@ def main():
                         methods[p[0]] = p[8]
         except OSError:
             notes.append(f"{c}: no read_cost.txt")
+
+        rows = read_log(os.path.join(d, "offset.log"))
+        ev, cpu = read_events(os.path.join(d, "events.txt"))
+        if not rows:
+            notes.append(f"{c}: no offset log")
+            continue
+        by_raw = [(r[0] / NS, r[2]) for r in rows]
 
         try:
             with open(os.path.join(d, "ntp_check.txt")) as f:
@@ -234,6 +252,13 @@ def main():
         notes.append("read_ns.kvm_extended: ptp_kvm has no PTP_SYS_OFFSET_EXTENDED "
                      "(no gettimex64); measured with the basic PTP_SYS_OFFSET, one sample")
     res["read_ns_timer_overhead"] = statistics.median(v[0] for v in reads.get("timer_overhead", [(0, 0)]))
+    # What bounds on the time cost an application, against reading only the
+    # time: clockbound_now's median over each peer's (docs/benchmarks.md).
+    cb = g(res, "read_ns", "clockbound_now")
+    for peer in READ_PEERS:
+        other = g(res, "read_ns", peer)
+        if cb is not None and other is not None and other > 0:
+            res["clockbound_read_ratio"][peer] = float(f"{cb / other:.3g}")
     # Per contender, the worst of its best-of-5 probes: residual and delay/2.
     res["ntp_check_us"] = {
         c: {"residual_us": round(max((abs(r) for r, _ in v.values())), 1),
@@ -301,8 +326,15 @@ def make_table(res, notes):
     L.append("| read | median ns | p99 ns |")
     L.append("|---|---|---|")
     for k in ["unified_precise", "unified_extended", "kvm_precise", "kvm_extended", "syscall",
-              "ioctl_floor"]:
+              "ioctl_floor", "vdso_realtime", "clockbound_now"]:
         L.append(f"| {k} | {fmt(g(res, 'read_ns', k))} | {fmt(g(res, 'read_p99_ns', k))} |")
+    L.append("")
+    cb = g(res, "read_ns", "clockbound_now")
+    L.append(f"| {{earliest, latest}} from the ClockBound segment ({fmt(cb)} ns) against | median ns | ratio |")
+    L.append("|---|---|---|")
+    for k, label in READ_PEERS.items():
+        r = g(res, "clockbound_read_ratio", k)
+        L.append(f"| {label} | {fmt(g(res, 'read_ns', k))} | {'missing' if r is None else f'{r:.3g}'} |")
     L.append("")
     L.append(f"holdover ({fmt(res.get('holdover_minutes'))} min, sources but the rtc off): "
              f"unified {fmt(g(res, 'holdover_offset_us', 'unified_rtc'))} us, "

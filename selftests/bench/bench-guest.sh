@@ -98,7 +98,10 @@ if [ "$(cat $D/selected_source)" != kvm ]; then
 	i=0
 	while [ "$(cat $D/selected_source)" != kvm ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 fi
-$B/read_cost -k "$K" -u "$U" -n "${ptpu_bench_reads:-3000}" >$W/read_cost.txt 2>&1
+# read-cost.sh: the ClockBound segment written by phc-steer for 3 s (the
+# steering it does meanwhile reset_clock below undoes), then read_cost.
+. $B/read-cost.sh
+read_cost_measure "$K" "$U" "${ptpu_bench_reads:-3000}" $W/read_cost.txt $W/clockbound.log
 say "read cost: $(tr '\n' ';' <$W/read_cost.txt)"
 
 ntp_check() {

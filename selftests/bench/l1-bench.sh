@@ -23,6 +23,11 @@ contenders=${ptpu_bench_contenders:-phc_steer,phc2sys,chronyd,chronyd_ntp}
 l2_timeout=${ptpu_bench_l2_timeout:-1200}
 
 log() { echo "L1: $(date +%s.%N) $*"; }
+# l2_view_*: what L1 sees of an L2 that stops, for the retry rule.
+# shellcheck source=selftests/vm/l2-view.sh
+. "$here/../vm/l2-view.sh"
+# shellcheck source=selftests/vm/kernel-args.sh
+. "$here/../vm/kernel-args.sh"
 
 log "kernel $(uname -r), clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 [ -c /dev/kvm ] || { log "no /dev/kvm (kvm_amd did not load)"; exit 1; }
@@ -47,12 +52,13 @@ run_l2() {
 	local c=$1 dir=$R/$1 qmp=/run/qmp-$1.sock served=0 start l2 req
 	mkdir -p "$dir"
 	: >"$dir/tap.txt"
+	l2_view_start "$dir/l1-view.txt" "/boot/vmlinuz-$K"
 	start=$(date +%s)
 	log "contender $c: starting L2"
 	timeout -k 5 "$l2_timeout" qemu-system-x86_64 -enable-kvm -cpu host -m 512 -smp 2 \
 		-display none -monitor none -no-reboot \
 		-kernel "/boot/vmlinuz-$K" -initrd "$ptpu_initrd" \
-		-append "console=ttyS0 quiet panic=-1 ptpu_role=test ptpu_suite=bench-$c ptpu_kind=nested $knobs" \
+		-append "$guest_kernel_args ptpu_role=test ptpu_suite=bench-$c ptpu_kind=nested $knobs" \
 		-netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
 		-virtfs "local,path=$dir,mount_tag=results,security_model=none" \
 		-qmp "unix:$qmp,server=on,wait=off" \
@@ -61,13 +67,17 @@ run_l2() {
 	local size=0 still=0
 	while kill -0 $l2 2>/dev/null; do
 		# A guest whose truth log stops growing for 90 s has hung (seen:
-		# an L2 frozen in a PTP read, nothing on its console): stop it
-		# rather than wait for the time limit.
+		# an L2 frozen in a PTP read, nothing on its console): what L1
+		# sees of it goes to the retry rule, and it is stopped rather
+		# than left to the time limit.
 		if [ -s "$dir/offset.log" ]; then
 			if [ "$(stat -c %s "$dir/offset.log")" = "$size" ]; then
 				still=$((still + 1))
 				if [ $still -ge 450 ]; then
-					log "contender $c: no truth sample for 90 s: L2 hung, stopping it"
+					log "contender $c: no truth sample for 90 s: L2 hung; what L1 sees of it:"
+					l2_view_silent "$dir/l1-view.txt" "$qmp" "$dir/console.log"
+					sed 's/^/  /' "$dir/l1-view.txt"
+					log "contender $c: stopping L2"
 					kill $l2
 					break
 				fi
@@ -93,25 +103,30 @@ run_l2() {
 	done
 	wait $l2
 	log "contender $c: L2 exited with $? after $(($(date +%s) - start)) s"
+	console_verdict "$dir/console.log" >"$dir/console-verdict"
 	grep -aq '^# ptpu: guest done' "$dir/tap.txt" && return 0
 	log "contender $c: L2 stopped before it finished"
+	l2_view_dead "$dir/l1-view.txt"
 	return 1
 }
 
-# The nested L2 sometimes stops dead under QEMU's emulated SVM: QEMU exits
-# as on a triple fault with nothing on the guest's console (see
-# scripts/lib/guest-retry.sh), or it freezes (above). Such a contender, and
-# only such a one, is run once more in a fresh guest; the first run stays
-# in NAME.stopped.
+# The nested L2 sometimes stops under QEMU's emulated SVM: QEMU exits as on
+# a triple fault, or the guest freezes (above). make check's retry rule
+# judges it (scripts/lib/guest-retry.sh, l2_retry_verdict): a contender
+# whose L2 the emulator stopped, and only such a one, is run once more in
+# a fresh guest; the first run stays in NAME.try1 with the verdict in its
+# retry-verdict, which analyze.py reports.
 # shellcheck source=scripts/lib/guest-retry.sh
 . "$here/../../scripts/lib/guest-retry.sh"
 IFS=, read -ra list <<<"$contenders"
 for c in "${list[@]}"; do
 	run_l2 "$c" && continue
-	kernel_complaint "$R/$c/console.log" && continue
-	rm -rf "$R/$c.stopped"
-	mv "$R/$c" "$R/$c.stopped"
-	log "contender $c: L2 stopped dead without a word (emulator), running it once more"
+	l2_retry_verdict "$R/$c/l1-view.txt" "$R/$c/console.log" >"$R/$c/retry-verdict"
+	log "contender $c: $(cat "$R/$c/retry-verdict")"
+	grep -q '^retry: ' "$R/$c/retry-verdict" || continue
+	rm -rf "$R/$c.try1"
+	mv "$R/$c" "$R/$c.try1"
+	log "contender $c: running it once more"
 	run_l2 "$c"
 done
 kill $ntp_pid

@@ -14,8 +14,13 @@
  * syscall: syscall(SYS_clock_gettime, CLOCK_REALTIME), not the vDSO;
  * ioctl_floor: an ioctl the PTP core refuses (ENOTTY) on the unified clock,
  * the cost of any PHC read before the driver does anything.
+ * With -c SEGMENT, what an application pays for bounds on the time:
+ * clockbound_now: {earliest, latest} from ClockBound's segment (cb_now() of
+ * userspace/clockbound/clockbound_shm.h: a copy of the segment, then
+ * CLOCK_REALTIME and CLOCK_MONOTONIC_COARSE from the vDSO); vdso_realtime:
+ * clock_gettime(CLOCK_REALTIME) from the vDSO, its floor.
  *
- * usage: read_cost -k KVMDEV -u UNIFIEDDEV [-n READS]
+ * usage: read_cost -k KVMDEV -u UNIFIEDDEV [-c SEGMENT] [-n READS]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,7 +34,12 @@
 #include <time.h>
 #include <unistd.h>
 
-enum kind { K_EMPTY, K_PRECISE, K_EXTENDED, K_BASIC, K_SYSCALL, K_NOTTY };
+#include "clockbound/clockbound_shm.h"
+
+enum kind { K_EMPTY, K_PRECISE, K_EXTENDED, K_BASIC, K_SYSCALL, K_NOTTY,
+	    K_CLOCKBOUND, K_VDSO };
+
+static struct cb_reader cb;
 
 static long long now(void)
 {
@@ -45,6 +55,7 @@ static int one(enum kind k, int fd)
 	struct ptp_sys_offset_extended e;
 	struct ptp_sys_offset b;
 	struct timespec ts;
+	struct cb_now n;
 
 	switch (k) {
 	case K_EMPTY:
@@ -65,6 +76,10 @@ static int one(enum kind k, int fd)
 	case K_NOTTY:
 		/* Through the posix-clock and PTP ioctl paths to ENOTTY. */
 		return ioctl(fd, _IO('=', 0xff)) < 0 && errno == ENOTTY ? 0 : -1;
+	case K_CLOCKBOUND:
+		return cb_now(&cb, &n);
+	case K_VDSO:
+		return clock_gettime(CLOCK_REALTIME, &ts);
 	}
 	return -1;
 }
@@ -104,7 +119,7 @@ static int measure(enum kind k, int fd, int n, long long *med, long long *p99)
 
 int main(int argc, char **argv)
 {
-	const char *kdev = NULL, *udev = NULL;
+	const char *kdev = NULL, *udev = NULL, *seg = NULL;
 	int n = 3000, i, kfd, ufd;
 	long long base, bp99, med, p99;
 	struct { const char *name; int *fd; } devs[2] = { { "unified", &ufd }, { "kvm", &kfd } };
@@ -116,9 +131,11 @@ int main(int argc, char **argv)
 			udev = argv[i + 1];
 		else if (!strcmp(argv[i], "-n"))
 			n = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "-c"))
+			seg = argv[i + 1];
 	}
 	if (!kdev || !udev || n < 100 || i != argc) {
-		fprintf(stderr, "usage: read_cost -k KVMDEV -u UNIFIEDDEV [-n READS]\n");
+		fprintf(stderr, "usage: read_cost -k KVMDEV -u UNIFIEDDEV [-c SEGMENT] [-n READS]\n");
 		return 2;
 	}
 	kfd = open(kdev, O_RDONLY);
@@ -153,5 +170,16 @@ int main(int argc, char **argv)
 	printf("syscall median %lld p99 %lld n %d method syscall\n", med - base, p99 - base, n);
 	if (!measure(K_NOTTY, ufd, n, &med, &p99))
 		printf("ioctl_floor median %lld p99 %lld n %d method enotty\n", med - base, p99 - base, n);
+	if (!seg)
+		return 0;
+	i = cb_reader_open(&cb, seg);
+	if (i || measure(K_CLOCKBOUND, -1, n, &med, &p99)) {
+		fprintf(stderr, "read_cost: %s: %s\n", seg, cb_strerror(i ? i : -EPROTO));
+		return 1;
+	}
+	printf("clockbound_now median %lld p99 %lld n %d method shm\n", med - base, p99 - base, n);
+	if (measure(K_VDSO, -1, n, &med, &p99))
+		return 1;
+	printf("vdso_realtime median %lld p99 %lld n %d method vdso\n", med - base, p99 - base, n);
 	return 0;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target for the arbiter (kmod/arbiter.c). The input is a program:
+ * libFuzzer target for the arbiter (kmod/arbiter*.c). The input is a program:
  * each operation is an opcode byte and a few argument bytes (missing bytes
  * read as zero). Operations register and unregister sources, push samples
  * (realistic ones around a simulated UTC, and extreme ones: S64_MIN/MAX

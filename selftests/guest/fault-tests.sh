@@ -16,8 +16,9 @@
 #
 #   t_fault_rtc             (TCG) the rtc source on the test RTC
 #                           (selftests/rtc_fault/) failing, invalid, jumping,
-#                           stuck, a day off; each until 5 s after it was
-#                           flagged (10 s at least); then good again
+#                           stuck, a day off, in the year 2343; each until
+#                           5 s after it was flagged (10 s at least); then
+#                           good again
 #   t_fault_ntp             (TCG) NTP servers answering with leap indicator
 #                           3 or stratum 0, and one that vanishes
 #   t_fault_vmstop VERB S   (nested, kvm-clock) L1 pauses (pause) or saves
@@ -60,8 +61,20 @@ ft_s() {
 	echo "$(($1 / 100)).$(($1 % 100 / 10))"
 }
 
+# ft_rtc_mode MODE: the test RTC's mode; "offset" is a day ahead, "future"
+# 10^10 s ahead (the year 2343, past 2262, where an s64 of ns ends).
 ft_rtc_mode() {
-	echo "$1" >/sys/module/ptpu_test_rtc/parameters/mode
+	ft_mode=$1
+	case $1 in
+	offset)
+		echo 86400 >/sys/module/ptpu_test_rtc/parameters/offset_s || return 1
+		;;
+	future)
+		echo 10000000000 >/sys/module/ptpu_test_rtc/parameters/offset_s || return 1
+		ft_mode=offset
+		;;
+	esac
+	echo "$ft_mode" >/sys/module/ptpu_test_rtc/parameters/mode
 }
 
 # The rtc source on the test RTC, with two NTP servers (the build machine's
@@ -103,8 +116,9 @@ t_fault_rtc() {
 	ft_steps=$(cat "$D/step_count")
 	ft_dis=$(cat "$D/disruption_count")
 	ft_ststeps=$(grep -c ' step ' /tmp/fault_rtc.log)
-	for ft_m in fail invalid jumpy stuck offset; do
+	for ft_m in fail invalid jumpy stuck offset future; do
 		echo "--- fault: test RTC $ft_m"
+		ft_past=$(dmesg | grep -c "rtc: $ft_rtc reads a time past 2262")
 		ft_rtc_mode "$ft_m" || { st_stop; return 1; }
 		# A good, calibrated RTC may be the selected source when the
 		# fault begins; the module learns of the fault at its next
@@ -145,6 +159,17 @@ t_fault_rtc() {
 		[ $ft_sel = 0 ] || { why "the rtc $ft_m was selected after it was flagged"; ft_fails=$((ft_fails + 1)); }
 		[ "$ft_av" = 0 ] || [ "$ft_ft" = 1 ] ||
 			{ why "the rtc $ft_m is neither withdrawn nor a falseticker at the end of the fault"; ft_fails=$((ft_fails + 1)); }
+		# Past 2262 the RTC's time has no ns count: its edges are
+		# refused with a reason and the source withdrawn, not taken
+		# (a wrapped time would make it a falseticker instead).
+		if [ "$ft_m" = future ]; then
+			ft_past=$(($(dmesg | grep -c "rtc: $ft_rtc reads a time past 2262") - ft_past))
+			echo "  kernel log: $ft_past refusal(s) of a time past 2262"
+			[ "$ft_past" -gt 0 ] ||
+				{ why "no refusal of the rtc's time past 2262 in the kernel log"; ft_fails=$((ft_fails + 1)); }
+			[ "$ft_av" = 0 ] && [ "$ft_ft" = 0 ] ||
+				{ why "the rtc past 2262 is not withdrawn (available $ft_av, falseticker $ft_ft)"; ft_fails=$((ft_fails + 1)); }
+		fi
 		ft_truth_check "$ft_srv" "rtc $ft_m" || ft_fails=$((ft_fails + 1))
 		ft_rtc_mode good || { st_stop; return 1; }
 		# Back: a fresh sample (younger than two intervals), available,

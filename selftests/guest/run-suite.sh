@@ -4,7 +4,8 @@
 # Runs inside a test guest (busybox). Prints TAP on stdout: one line per
 # check, the output of each check as "# " diagnostics.
 #
-# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|untrusted|leap
+# usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|
+#                     clockbound|readcost|canary|untrusted|leap
 #                     tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
@@ -17,11 +18,16 @@ failed=0
 . /opt/ptpu/stress-tests.sh
 . /opt/ptpu/fault-tests.sh
 . /opt/ptpu/trust-tests.sh
+. /opt/ptpu/clockbound-tests.sh
+. /opt/ptpu/read-cost.sh
 # The debug kernel's checkers (make check-debug): sets debug=1 there.
 debug=
-# What dmesg_clean fails on: also the reports of KASAN, UBSAN, debugobjects,
-# lockdep and DEBUG_ATOMIC_SLEEP, which the debug kernel adds.
-bad_re='WARNING|BUG|Oops|general protection|refcount_t|list_add corruption|list_del corruption|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected stall|rcu: INFO|KASAN|UBSAN|ODEBUG|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|bad unlock balance|held lock freed|lock held when returning|DEBUG_LOCKS_WARN|turning off the locking correctness validator'
+# What dmesg_clean fails on (kernel_complaint_re; the reports of KASAN,
+# UBSAN, debugobjects, lockdep and DEBUG_ATOMIC_SLEEP, which the debug
+# kernel adds, among them): one list with the build machine's reading of
+# the consoles.
+. $B/kernel-complaints.sh
+bad_re=$kernel_report_re
 [ ! -f $B/guest-debug.sh ] || . $B/guest-debug.sh
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -32,14 +38,39 @@ diag() { sed 's/^/# /'; }
 # only its head and tail still shows them.
 why() { echo "FAILED: $*"; }
 
-# Run one check: a shell function or a command. Its output becomes diagnostics.
+# Run one check: a shell function or a command. Its output becomes
+# diagnostics. ptpu_test_raise=FAULT@NAME (kernel command line) has the
+# test module raise FAULT (warn or triple_fault) right after check NAME, in
+# any suite: the run must then fail, and not be retried (docs/testing.md,
+# "Testing the test machinery").
+# Each check's output ends with the guest time it took (docs/testing.md's
+# budget is read off these lines).
 check() {
 	name=$1
 	shift
+	read -r check_t0 _ </proc/uptime
 	"$@" >/tmp/check.out 2>&1
 	rc=$?
+	read -r check_t1 _ </proc/uptime
 	diag </tmp/check.out
+	awk "BEGIN { printf \"# %s took %.1f s\\n\", \"$name\", $check_t1 - $check_t0 }"
 	if [ $rc = 0 ]; then ok "$name"; else not_ok "$name (exit $rc)"; fi
+	if [ "$name" = "${ptpu_test_raise#*@}" ]; then
+		t_test_raise "${ptpu_test_raise%@*}" 2>&1 | diag
+	fi
+}
+
+# t_test_raise FAULT: the test-only RTC module (selftests/rtc_fault/)
+# raises FAULT: warn (a kernel WARNING) or triple_fault.
+t_test_raise() {
+	modprobe ptpu_test_rtc || return 1
+	echo "ptpu_test_rtc: raising $1"
+	if ! echo 1 >"/sys/module/ptpu_test_rtc/parameters/$1"; then
+		rmmod ptpu_test_rtc
+		return 1
+	fi
+	rmmod ptpu_test_rtc || return 1
+	echo "ptpu_test_rtc raised $1 on request"
 }
 
 # Run a kselftest binary and lift each of its results to the top level.
@@ -65,9 +96,11 @@ check_kselftest() {
 	fi
 }
 
+# phc_dev [CLOCK_NAME]: the device of the PTP clock of that name
+# (default ptp_unified).
 phc_dev() {
 	for d in /sys/class/ptp/ptp*; do
-		if [ "$(cat "$d/clock_name" 2>/dev/null)" = "ptp_unified" ]; then
+		if [ "$(cat "$d/clock_name" 2>/dev/null)" = "${1:-ptp_unified}" ]; then
 			echo "/dev/${d##*/}"
 			return 0
 		fi
@@ -159,6 +192,25 @@ t_load_cycles() {
 t_kvm_pair() {
 	modprobe ptp_kvm || return 1
 	"$B/phc_pair" ptp_unified "KVM virtual PTP" 1000
+}
+
+# make bench's read costs alone (read-cost.sh), suite readcost: every
+# method's line is there, the segment's among them. No figure is judged:
+# make bench compares them (docs/benchmarks.md).
+t_read_cost() {
+	udev=$(phc_dev) || return 1
+	modprobe ptp_kvm || return 1
+	kdev=$(phc_dev "KVM virtual PTP") || { why "no ptp_kvm clock"; return 1; }
+	read_cost_measure "$kdev" "$udev" "${ptpu_bench_reads:-3000}" /tmp/read_cost.txt /tmp/read_cost_steer.log
+	rc=$?
+	cat /tmp/read_cost.txt
+	grep 'clockbound: ' /tmp/read_cost_steer.log
+	[ $rc = 0 ] || { why "read_cost exited $rc"; return 1; }
+	for m in timer_overhead unified_precise unified_extended kvm_precise kvm_extended \
+		syscall ioctl_floor clockbound_now vdso_realtime; do
+		grep -Eq "^$m median -?[0-9]+ p99 -?[0-9]+ n [0-9]+ method " /tmp/read_cost.txt ||
+			{ why "no $m line"; return 1; }
+	done
 }
 
 # ---- sources and arbiter (nested KVM) ----
@@ -258,11 +310,14 @@ t_holdover() {
 	[ $fails = 0 ]
 }
 
-# watch_bg PROG OUT ARGS...: start $B/PROG ARGS in the background (output
-# in OUT, pid in pw_pid) and return once it prints "watching" (it holds its
-# reference reading): a fault asked for before that could go unseen.
+# L1 pauses this VM for 5 s; the module must declare one disruption.
+# watch_bg PROG OUT ARGS...: start the watcher $B/PROG ARGS in the
+# background (output in OUT, pid in pw_pid) and return once it holds its
+# reference reading (it prints "watching"): a pause asked for before that
+# could go unseen.
 watch_bg() {
-	pw_prog=$1 pw_out=$2
+	pw_prog=$1
+	pw_out=$2
 	shift 2
 	"$B/$pw_prog" "$@" >"$pw_out" 2>&1 &
 	pw_pid=$!
@@ -279,8 +334,7 @@ watch_bg() {
 	done
 }
 
-# L1 pauses this VM for 5 s; the module must declare one disruption.
-# pause_watch_bg OUT ARGS...: pause_watch ARGS, as watch_bg.
+# pause_watch_bg OUT ARGS...: watch_bg for pause_watch.
 pause_watch_bg() {
 	watch_bg pause_watch "$@"
 }
@@ -397,13 +451,14 @@ t_netlink_module_params() {
 	echo "valid parameters: $nl_got"
 	[ "$nl_got" = "70000 400000 30 200000000 200 " ] || { why "want 70000 400000 30 200000000 200"; return 1; }
 	rmmod ptp_unified || return 1
-	nl_n0=$(dmesg | grep -c 'using the default')
+	nl_seq=$($B/kmsg_since next) || return 1
 	modprobe ptp_unified max_drift_ppb=1000001 slew_limit_ppb=999 hysteresis_pct=91 \
 		step_threshold_ns=999999 stale_limit_s=0 || return 1
 	D=$(sysdev)
 	nl_got=$(for nl_k in $nl_knobs; do cat "$D/$nl_k"; done | tr '\n' ' ')
-	nl_warned=$(($(dmesg | grep -c 'using the default') - nl_n0))
-	dmesg | grep 'using the default' | tail -n "$nl_warned"
+	$B/kmsg_since "$nl_seq" >/tmp/nl_kmsg || { why "kernel log records lost while loading"; return 1; }
+	nl_warned=$(grep -c 'using the default' /tmp/nl_kmsg)
+	grep 'using the default' /tmp/nl_kmsg
 	echo "invalid parameters: $nl_got, $nl_warned warnings"
 	rmmod ptp_unified && modprobe ptp_unified || return 1
 	[ "$nl_got" = "50000 500000 20 100000000 300 " ] && [ "$nl_warned" = 5 ]
@@ -449,18 +504,23 @@ t_netlink_unload_race() {
 	phc_dev >/dev/null
 }
 
+# The kernel log since the suite started, by record sequence number
+# (kmsg_since): exact however the ring buffer wraps; records lost to it fail.
 t_dmesg_clean() {
-	dmesg | tail -n +"$((dmesg_start + 1))" >/tmp/dmesg.new
+	if ! $B/kmsg_since "$kmsg_start" >/tmp/dmesg.new; then
+		why "the kernel log since the tests started (record $kmsg_start on) is not whole"
+		return 1
+	fi
 	if [ -n "$debug" ]; then
 		# Each KASAN/lockdep/UBSAN/... report attributed (guest-debug.sh).
 		debug_judge /tmp/dmesg.new || return 1
-		echo "$(wc -l </tmp/dmesg.new) kernel log lines since the tests started, no report involving ptp_unified"
+		echo "$(wc -l </tmp/dmesg.new) kernel log lines since the tests started (record $kmsg_start on), no report involving ptp_unified"
 		return 0
-	elif grep -E "$bad_re" /tmp/dmesg.new; then
-		echo "kernel log since the tests started has the lines above"
+	elif grep -E "$kernel_complaint_re" /tmp/dmesg.new; then
+		why "the kernel log since the tests started (record $kmsg_start on) has the lines above"
 		return 1
 	fi
-	echo "$(wc -l </tmp/dmesg.new) kernel log lines since the tests started, none bad"
+	echo "$(wc -l </tmp/dmesg.new) kernel log lines since the tests started (record $kmsg_start on), none bad"
 }
 
 # make demo: its own script, no verdicts (selftests/guest/demo.sh).
@@ -468,14 +528,22 @@ if [ "$suite" = demo ]; then
 	exec sh /opt/ptpu/demo.sh
 fi
 
+# ptpu_test_raise=FAULT@CHECK (see check()), none by default.
+ptpu_test_raise=${ptpu_test_raise:-@}
 exec 9>&1
 echo "TAP version 13"
 echo "# suite $suite in a $kind guest, kernel $(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-dmesg_start=$(dmesg | wc -l)
+kmsg_start=$($B/kmsg_since next)
+echo "# kernel log: the suite starts at record $kmsg_start"
 [ -z "$debug" ] || debug_start
 
 check load t_load
 case $suite in
+canary)
+	# make check's canary: a WARNING mid-suite, which dmesg_clean and the
+	# build machine's reading of the console must both catch.
+	check test_warn t_test_raise warn
+	;;
 full)
 	check_kselftest ptp_unified_test
 	check phc_ctl t_phc_ctl
@@ -495,6 +563,9 @@ esac
 if [ "$suite" = saverestore ]; then
 	check kvm_selected t_kvm_selected
 	check fault_saverestore_steer t_fault_vmstop saverestore 20
+elif [ "$suite" = readcost ]; then
+	check kvm_selected t_kvm_selected
+	check read_cost t_read_cost
 # Lying NTP servers beside kvm, and a leap second (trust-tests.sh): nested
 # only, suites of their own, not yet in make check (they pass with issue
 # 15's trust rules).
@@ -564,6 +635,19 @@ full|steer)
 	;;
 esac
 # ---- end of phc-steer ----
+# ---- the ClockBound segment (clockbound-tests.sh), nested on kvm-clock;
+# suite "clockbound" runs only these after the common checks ----
+case $suite in
+full|smoke|clockbound)
+	if [ "$kind" = nested ]; then
+		check clockbound_pause t_clockbound_pause
+		check clockbound_stopped t_clockbound_stopped
+		check clockbound_unloaded t_clockbound_unloaded
+		check clockbound_no_dir t_clockbound_no_dir
+	fi
+	;;
+esac
+# ---- end of the ClockBound segment ----
 # ---- faults (fault-tests.sh); suite "faults" runs only these after the
 # common checks ----
 case $suite in

@@ -13,6 +13,16 @@
  *            +/- 12 days on every read (valid, jumping)
  *   stuck    frozen at the second it was stuck at
  *
+ * Two write-only parameters test the test harness, with faults that are
+ * certain and that no shipped code raises on purpose (docs/testing.md):
+ *
+ *   warn           writing 1 raises a kernel WARNING: make check's canary
+ *                  run must fail on it
+ *   triple_fault   writing 1 triple-faults the CPU (x86: an empty IDT,
+ *                  then a breakpoint), which stops the guest dead without
+ *                  a word: the retry rule must not take that for the
+ *                  emulator's doing, as the fault lies in a module
+ *
  * Never packaged: it is built only for the test initramfs.
  */
 #include <linux/module.h>
@@ -20,6 +30,9 @@
 #include <linux/random.h>
 #include <linux/rtc.h>
 #include <linux/timekeeping.h>
+#ifdef CONFIG_X86
+#include <asm/desc.h>
+#endif
 
 enum ptpu_test_rtc_mode {
 	MODE_GOOD,
@@ -69,6 +82,47 @@ static const struct kernel_param_ops mode_ops = {
 };
 module_param_cb(mode, &mode_ops, NULL, 0644);
 MODULE_PARM_DESC(mode, "good, fail, invalid, offset, jumpy or stuck (default good)");
+
+static int warn_set(const char *val, const struct kernel_param *kp)
+{
+	bool raise;
+	int ret = kstrtobool(val, &raise);
+
+	if (ret)
+		return ret;
+	WARN(raise, "ptpu_test_rtc: warning raised on request, to test the test harness\n");
+	return 0;
+}
+
+/* Write-only: there is nothing to read back. */
+static const struct kernel_param_ops warn_ops = {
+	.set = warn_set,
+};
+module_param_cb(warn, &warn_ops, NULL, 0200);
+MODULE_PARM_DESC(warn, "write 1 to raise a kernel WARNING (tests the harness)");
+
+#ifdef CONFIG_X86
+static int triple_fault_set(const char *val, const struct kernel_param *kp)
+{
+	struct desc_ptr no_idt = {};
+	bool raise;
+	int ret = kstrtobool(val, &raise);
+
+	if (ret || !raise)
+		return ret;
+	/* The breakpoint has no gate, nor has the #GP or #DF that follow. */
+	local_irq_disable();
+	native_load_idt(&no_idt);
+	asm volatile("int3");
+	return 0;
+}
+
+static const struct kernel_param_ops triple_fault_ops = {
+	.set = triple_fault_set,
+};
+module_param_cb(triple_fault, &triple_fault_ops, NULL, 0200);
+MODULE_PARM_DESC(triple_fault, "write 1 to triple-fault the CPU (tests the harness)");
+#endif
 
 static int ptpu_test_rtc_read_time(struct device *dev, struct rtc_time *tm)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Untrusted sources against the arbiter (issue 15), in the simulated world
- * of sim.h, through the public API of arbiter.h only.
+ * of arbiter_sim.h, through the public API of arbiter.h only.
  *
  * The trust model: kvm and rtc come from the host, which controls the
  * guest anyway; external sources (NTP, pushed PHC or other) are untrusted.
@@ -44,7 +44,7 @@
 #include <string.h>
 
 #include "arbiter.h"
-#include "sim.h"
+#include "arbiter_sim.h"
 #include "tap.h"
 
 /* The honest sources (as the module polls them by default). */

@@ -30,7 +30,9 @@ R=$ptpu_results
 K=$ptpu_kernel
 here=$(cd "$(dirname "$0")" && pwd)
 qmp=/run/qmp.sock
-append="console=ttyS0 quiet panic=-1 ptpu_role=test ptpu_suite=$ptpu_suite ptpu_kind=nested"
+# shellcheck source=selftests/vm/kernel-args.sh
+. "$here/kernel-args.sh"
+append="$guest_kernel_args ptpu_role=test ptpu_suite=$ptpu_suite ptpu_kind=nested"
 if [ "${ptpu_l2cs:-kvm-clock}" = tsc ]; then
 	append="$append clocksource=tsc tsc=reliable"
 fi
@@ -79,6 +81,11 @@ esac
 
 # l2_qmp COMMAND...: QMP commands to L2's QEMU (selftests/vm/qmp.py).
 l2_qmp() { python3 "$here/qmp.py" "$qmp" "$@"; }
+# l2_view_*: what L1 sees of an L2 that stops talking, for the retry rule.
+# shellcheck source=selftests/vm/l2-view.sh
+. "$here/l2-view.sh"
+view=$R/l1-view.txt
+l2_view_start "$view" "${ptpu_l2_vmlinuz:-/boot/vmlinuz-$K}"
 
 serve() {
 	local verb=$1 arg=${2:-}
@@ -121,22 +128,32 @@ l2=$!
 # are done, and they give up 300 s after the request. A restored L2 that
 # says nothing (seen under emulated SVM on a loaded machine: the restore
 # completed, then not a line more) is described and stopped here, rather
-# than left to the run's timeout.
+# than left to the run's timeout; the retry rule judges what L1 saw of it
+# (l2_view_silent).
 silence_limit=${ptpu_l2_silence_limit:-300}
 restored_at=''
-# The sizes of L2's two serial files: they change when L2 says anything.
-l2_output_size() { stat -c %s "$R/tap.txt" "$R/l2-console.log" 2>/dev/null | tr '\n' ' '; }
+# The size of L2's TAP port: it changes when the suite says anything (its
+# console also carries guest-init's heartbeat).
+l2_output_size() { stat -c %s "$R/tap.txt" 2>/dev/null; }
+# Any other time, L2's heartbeat (guest-init, every 10 s) or its TAP must
+# move within $quiet_limit s, not counting the time L1 itself held L2
+# stopped for a request. An L2 whose vCPUs the emulator froze says nothing
+# more and never exits: without this, only the run's timeout ends it, a
+# quarter of an hour later and judged a hang (seen in CI: a full run
+# killed at 1500 s after check 38). Stopped here, the retry rule judges
+# what L1 saw of it, as after a restore. 180 s: after L2's own soft-lockup,
+# RCU-stall and hung-task reports (120 s each, docs/testing.md), so that a
+# CPU stuck for real is reported by L2's kernel first.
+quiet_limit=${ptpu_l2_quiet_limit:-180}
+l2_all_output_size() {
+	echo "$(stat -c %s "$R/tap.txt" 2>/dev/null) $(stat -c %s "$R/l2-console.log" 2>/dev/null)"
+}
+quiet_size=$(l2_all_output_size)
+quiet_since=$(date +%s)
 l2_silent() {
-	echo "L1: $(date +%s.%N) L2 silent for ${silence_limit} s after its restore: the emulator hazard; what L1 sees of it:"
-	l2_qmp query-status 2>&1 | sed 's/^/L1 qmp: /'
-	# Twice, a second apart: a vCPU whose RIP and TSC stand still is stuck.
-	for _ in 1 2; do
-		l2_qmp 'human-monitor-command:{"command-line": "info registers -a"}' 2>&1 |
-			grep -oE 'CPU#[0-9]+|RIP=[0-9a-f]+|RFL=[0-9a-f]+|HLT=[0-9]' | tr '\n' ' ' |
-			sed 's/^/L1 vCPUs: /'
-		echo
-		sleep 1
-	done
+	echo "L1: $(date +%s.%N) L2 silent for $1; what L1 sees of it is in l1-view.txt"
+	l2_view_silent "$view" "$qmp" "$R/l2-console.log"
+	sed 's/^/L1: /' "$view"
 	dmesg | tail -n 20 | sed 's/^/L1 dmesg: /'
 	echo "L1: stopping L2"
 	l2_qmp quit >/dev/null 2>&1
@@ -150,9 +167,15 @@ while kill -0 $l2 2>/dev/null; do
 		if [ "$(l2_output_size)" != "$restored_size" ]; then
 			restored_at=''
 		elif [ $(($(date +%s) - restored_at)) -ge "$silence_limit" ]; then
-			l2_silent
+			l2_silent "${silence_limit} s after its restore"
 			restored_at=''
 		fi
+	elif [ "$(l2_all_output_size)" != "$quiet_size" ]; then
+		quiet_size=$(l2_all_output_size)
+		quiet_since=$(date +%s)
+	elif [ $(($(date +%s) - quiet_since)) -ge "$quiet_limit" ]; then
+		l2_silent "${quiet_limit} s while running (no heartbeat, no TAP)"
+		quiet_since=$(date +%s)
 	fi
 	# Only whole lines: the serial port writes byte by byte, and a line is
 	# complete once its CR has arrived.
@@ -164,6 +187,7 @@ while kill -0 $l2 2>/dev/null; do
 		# shellcheck disable=SC2086
 		serve ${req%$'\r'}
 		served=$((served + 1))
+		quiet_since=$(date +%s)
 	done
 	sleep 0.2
 done
@@ -175,5 +199,7 @@ if ! grep -q '^# ptpu: guest done' "$R/tap.txt"; then
 	# QEMU with -no-reboot exits quietly on a guest triple fault: say so,
 	# with what L1's KVM logged about it.
 	echo "L1: L2 stopped before its tests finished: it crashed, triple-faulted or was killed"
+	l2_view_dead "$view"
+	grep 'shutdown exit' "$view" | sed 's/^/L1: /'
 	dmesg | tail -n 20 | sed 's/^/L1 dmesg: /'
 fi

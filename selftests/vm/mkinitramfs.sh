@@ -70,6 +70,8 @@ done
 copy_prog "${5:-$here/../../build/userspace/phc-steer}" /usr/sbin/phc-steer
 cp "$here"/../guest/*.sh "$root/opt/ptpu/"
 cp "$here"/../bench/*.sh "$root/opt/ptpu/"
+# What dmesg_clean fails on, one list with the build machine's (guest-retry.sh).
+cp "$here/../lib/kernel-complaints.sh" "$root/opt/ptpu/"
 # The debug kernel's checks (kmemleak, attribution of KASAN/lockdep reports).
 [ ! -f "$here/../debug/guest-debug.sh" ] || cp "$here/../debug/guest-debug.sh" "$root/opt/ptpu/"
 

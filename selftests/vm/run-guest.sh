@@ -66,7 +66,9 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 : >"$out/tap.txt"
 
-base="console=ttyS0 quiet panic=-1 ptpu_suite=$suite${extra:+ $extra}"
+# shellcheck source=selftests/vm/kernel-args.sh
+. "$top/selftests/vm/kernel-args.sh"
+base="$guest_kernel_args ptpu_suite=$suite${extra:+ $extra}"
 
 # ---- NTP servers for a TCG guest (phc-steer's steer_ntp check) ----
 # On this machine's loopback, reached by the guest as 10.0.2.2 through slirp:
@@ -167,6 +169,14 @@ tcg)
 	rc=$?
 	;;
 nested)
+	# The symbols of L2's kernel, which the retry rule needs to judge an
+	# L2 that is lost (scripts/lib/guest-retry.sh); made once per kernel.
+	case $t_vmlinuz in
+	/boot/vmlinuz-*)
+		"$top/selftests/vm/kallsyms.sh" "${t_vmlinuz#/boot/vmlinuz-}" ||
+			echo "run-guest: no symbols for $t_vmlinuz: a lost L2 will not be retried" >&2
+		;;
+	esac
 	"$top/selftests/vm/boot-l1.sh" "$timeout" "$kernel" "$out" "$top/selftests/vm/l1-nested.sh" \
 		"$base ptpu_initrd=$t_initrd ptpu_l2_vmlinuz=$t_vmlinuz ptpu_l2_mem=$l2mem${test_append:+ ptpu_l2_append=${test_append// /,}} ptpu_l2cs=$l2cs" \
 		-netdev user,id=n0 -device virtio-net-pci,netdev=n0 \

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "discover_int.h"
+#include "discover/discover_int.h"
 
 static void check_note(void *arg, const char *msg)
 {
@@ -57,7 +57,7 @@ static void check_list(const struct discover_list *l)
 	}
 }
 
-/* ntp_server_name() lives in ntp_client.c, which the target does not link. */
+/* ntp_server_name() is in ntp/ntp_client.c, which the target does not link. */
 void ntp_server_name(const struct ntp_server_cfg *cfg, char *buf, size_t len)
 {
 	if (strchr(cfg->host, ':'))

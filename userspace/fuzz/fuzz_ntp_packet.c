@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ntp_packet.h"
+#include "ntp/ntp_packet.h"
 
 #define T1 (1700000000LL * 1000000000LL)
 #define T4 (T1 + 31000000LL)

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ntp_packet.h"
+#include "ntp/ntp_packet.h"
 
 #define T (1700000000LL * 1000000000LL)
 

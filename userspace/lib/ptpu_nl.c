@@ -697,6 +697,7 @@ static struct nla_policy status_policy[PTP_UNIFIED_A_STATUS_MAX + 1] = {
 	[PTP_UNIFIED_A_STATUS_LAST_STEP_RAW] = { .type = NLA_S64 },
 	[PTP_UNIFIED_A_STATUS_TIME] = { .type = NLA_S64 },
 	[PTP_UNIFIED_A_STATUS_RAW] = { .type = NLA_S64 },
+	[PTP_UNIFIED_A_STATUS_DRIFT] = { .type = NLA_U32 },
 };
 
 static int status_parse(struct nl_msg *msg, void *arg)
@@ -716,6 +717,8 @@ static int status_parse(struct nl_msg *msg, void *arg)
 	st->last_step_raw_ns = GET(tb, PTP_UNIFIED_A_STATUS_LAST_STEP_RAW, nla_get_s64, 0);
 	st->time_ns = GET(tb, PTP_UNIFIED_A_STATUS_TIME, nla_get_s64, 0);
 	st->raw_ns = GET(tb, PTP_UNIFIED_A_STATUS_RAW, nla_get_s64, 0);
+	st->has_drift = tb[PTP_UNIFIED_A_STATUS_DRIFT] != NULL;
+	st->drift_ppb = GET(tb, PTP_UNIFIED_A_STATUS_DRIFT, nla_get_u32, 0);
 	return 0;
 }
 

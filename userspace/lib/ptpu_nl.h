@@ -156,6 +156,10 @@ struct ptpu_nl_status {
 	int64_t last_step_raw_ns;	/* 0: no step yet */
 	int64_t time_ns;		/* the clock at raw_ns */
 	int64_t raw_ns;
+	/* How fast bound_ns grows after raw_ns, ppb; has_drift false: a
+	 * module too old to say. */
+	bool has_drift;
+	uint32_t drift_ppb;
 };
 
 int ptpu_nl_status_get(struct ptpu_nl *h, struct ptpu_nl_status *st);

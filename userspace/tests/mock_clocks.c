@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Stand-ins for sysoff.c and clockadj.c, for testing the steering loop on a
- * machine without a PHC and without touching its clock: CLOCK_REALTIME is
- * simulated as an offset from the PHC that drifts, in real CLOCK_MONOTONIC
- * time, at (1 + err)(1 + adj) - 1, moved by the steps and frequencies the
- * loop sets. See mock_clocks.h.
+ * Stand-ins for clock/sysoff.c and clock/clockadj.c, for testing the steering
+ * loop on a machine without a PHC and without touching its clock:
+ * CLOCK_REALTIME is simulated as an offset from the PHC that drifts, in real
+ * CLOCK_MONOTONIC time, at (1 + err)(1 + adj) - 1, moved by the steps and
+ * frequencies the loop sets. See mock_clocks.h.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "clockadj.h"
-#include "mock_clocks.h"
-#include "sysoff.h"
+#include "clock/clockadj.h"
+#include "clock/sysoff.h"
+#include "tests/mock_clocks.h"
 #include "timeutil.h"
 
 struct mock mock;

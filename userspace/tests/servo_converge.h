@@ -7,8 +7,8 @@
 #ifndef PHC_STEER_SERVO_CONVERGE_H
 #define PHC_STEER_SERVO_CONVERGE_H
 
-#include "servo_sim.h"
 #include "tap.h"
+#include "tests/servo_sim.h"
 
 #define CONV_ERR_PPB 100000.0
 #define CONV_SAMPLES 120

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "servo.h"
+#include "servo/servo.h"
 
 struct sim {
 	double offset_ns;	/* local - reference, true */

@@ -80,6 +80,12 @@ static void commands(void)
 	   "none turns each off");
 	is_int(parse(&c, "discover", "-h", NULL), EXIT_OK, "discover -h");
 	is_int(c.cmd, CLI_HELP, "is help");
+	is_int(parse(&c, "now", NULL), EXIT_OK, "now");
+	ok(c.cmd == CLI_NOW && !strcmp(c.cfg.clockbound_path, "/run/clockbound/shm0") &&
+		   !c.cfg.json, "now reads the clients' default segment");
+	is_int(parse(&c, "now", "-j", "/tmp/cb/shm0", NULL), EXIT_OK, "now -j PATH");
+	ok(c.cmd == CLI_NOW && !strcmp(c.cfg.clockbound_path, "/tmp/cb/shm0") && c.cfg.json,
+	   "now options taken");
 }
 
 static void steer_flags(void)
@@ -115,6 +121,12 @@ static void steer_flags(void)
 	       "--metadata-url");
 	is_str(c.cfg.config_drive, "/media/cd", "--config-drive");
 	is_str(c.cfg.dhcp_lease_dirs, "/l", "--dhcp-lease-dirs=");
+
+	ok(!c.cfg.clockbound, "no ClockBound segment by default");
+	is_int(parse(&c, "--clockbound", "yes", "--clockbound-path", "/run/cb/shm1", NULL),
+	       EXIT_OK, "--clockbound yes --clockbound-path PATH");
+	ok(c.cfg.clockbound && !strcmp(c.cfg.clockbound_path, "/run/cb/shm1"),
+	   "ClockBound flags taken");
 }
 
 static void overrides(void)
@@ -210,6 +222,14 @@ static void errors(void)
 	REFUSE("unknown option '--poll'", "discover", "--poll", "1");
 	REFUSE("unknown option '-n'", "discover", "-n", "a");
 	REFUSE("unexpected argument 'eth0'", "discover", "eth0");
+	REFUSE("--clockbound: 'maybe' is not yes or no", "--clockbound", "maybe");
+	REFUSE("--clockbound-path: 'shm0' is not an absolute path of a file",
+	       "--clockbound-path", "shm0");
+	REFUSE("--clockbound-path: '/run/clockbound/' is not an absolute path of a file",
+	       "--clockbound-path", "/run/clockbound/");
+	REFUSE("now: 'shm0' is not an absolute path of a file", "now", "shm0");
+	REFUSE("unexpected argument 'b'", "now", "/a", "b");
+	REFUSE("unknown option '--clockbound'", "now", "--clockbound", "yes");
 }
 
 int main(void)

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clockadj.h"
+#include "clock/clockadj.h"
 #include "tap.h"
 
 static int refused_as_nobody(double ppb)

@@ -64,7 +64,9 @@ static void good(void)
 		    "ntp_discover no\n"
 		    "dhcp_lease_dirs /a:/b/c\n"
 		    "config_drive /media/config-2\n"
-		    "metadata_url http://127.0.0.1:8775/openstack/latest/vendor_data2.json\n",
+		    "metadata_url http://127.0.0.1:8775/openstack/latest/vendor_data2.json\n"
+		    "clockbound yes\n"
+		    "clockbound_path /run/cb/shm1\n",
 		    &cfg), "", "a full file loads");
 	is_str(cfg.device, "/dev/ptp_kvm", "device");
 	is_int(cfg.servo, SERVO_LINREG, "servo");
@@ -89,6 +91,8 @@ static void good(void)
 	is_str(cfg.config_drive, "/media/config-2", "config_drive");
 	is_str(cfg.metadata_url,
 	       "http://127.0.0.1:8775/openstack/latest/vendor_data2.json", "metadata_url");
+	ok(cfg.clockbound, "clockbound");
+	is_str(cfg.clockbound_path, "/run/cb/shm1", "clockbound_path");
 	is_str(load("dhcp_lease_dirs none\nconfig_drive none\nmetadata_url none\n"
 		    "ntp_discover yes\nmetadata_url https://[::1]:8775/vd2.json\n", &cfg),
 	       "", "discovery keys: none, https, yes");
@@ -106,7 +110,8 @@ static void good(void)
 			   "/var/lib/dhcp:/var/lib/dhclient:/run/systemd/netif/leases") &&
 		   !strcmp(cfg.config_drive, "/mnt/config") &&
 		   !strcmp(cfg.metadata_url,
-			   "http://169.254.169.254/openstack/latest/vendor_data2.json"),
+			   "http://169.254.169.254/openstack/latest/vendor_data2.json") &&
+		   !cfg.clockbound && !strcmp(cfg.clockbound_path, "/run/clockbound/shm0"),
 	   "an empty file leaves the documented defaults");
 }
 
@@ -167,6 +172,9 @@ static void errors(void)
 	expect_error("metadata_url 169.254.169.254\n", 1,
 		     "metadata_url: '169.254.169.254' is not an http:// or https:// URL or none");
 	expect_error("metadata_url\n", 1, "metadata_url: missing value");
+	expect_error("clockbound sometimes\n", 1, "clockbound: 'sometimes' is not yes or no");
+	expect_error("clockbound_path run/clockbound/shm0\n", 1,
+		     "clockbound_path: 'run/clockbound/shm0' is not an absolute path of a file");
 
 	memset(big, 'x', sizeof(big) - 2);
 	big[sizeof(big) - 2] = '\n';

@@ -23,7 +23,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
-#include "discover_int.h"
+#include "discover/discover_int.h"
 #include "tap.h"
 
 #define MAX_NOTES 64

@@ -17,7 +17,7 @@
 
 #include "evloop.h"
 #include "log.h"
-#include "ntp_client.h"
+#include "ntp/ntp_client.h"
 #include "tap.h"
 #include "timeutil.h"
 

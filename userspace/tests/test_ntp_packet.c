@@ -6,7 +6,7 @@
  */
 #include <math.h>
 
-#include "ntp_packet.h"
+#include "ntp/ntp_packet.h"
 #include "tap.h"
 
 #define S 1000000000LL

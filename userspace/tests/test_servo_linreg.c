@@ -2,7 +2,7 @@
 /*
  * Linear-regression servo: convergence on a simulated clock.
  */
-#include "servo_converge.h"
+#include "tests/servo_converge.h"
 
 int main(void)
 {

@@ -2,7 +2,7 @@
 /*
  * PI servo: convergence on a simulated clock, gains per interval.
  */
-#include "servo_converge.h"
+#include "tests/servo_converge.h"
 
 int main(void)
 {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The step policy every servo shares (servo.h): first-update step, step
+ * The step policy every servo shares (servo/servo.h): first-update step, step
  * threshold with its two-consecutive-samples rule, "0 disables", frequency
  * clamp, reset keeping the frequency, and the servo registry.
  */
 #include <errno.h>
 #include <math.h>
 
-#include "servo_sim.h"
 #include "tap.h"
+#include "tests/servo_sim.h"
 
 #define S 1000000000LL
 

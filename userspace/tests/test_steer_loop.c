@@ -4,7 +4,8 @@
  * +0.5 s with a 100 ppm error it steps once on the first update and locks;
  * a disruption event steps at once, not at the next poll; a vanished device
  * is waited for; the kernel is told it is synchronised; the log lines have
- * the documented formats, in text and JSON.
+ * the documented formats, in text and JSON; a poll observer (the ClockBound
+ * publisher's seam) hears every poll with what it read and did.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,14 +15,41 @@
 #include "config.h"
 #include "evloop.h"
 #include "log.h"
-#include "mock_clocks.h"
 #include "steer.h"
 #include "tap.h"
+#include "tests/mock_clocks.h"
 #include "timeutil.h"
 
 static struct steer *st;
 static struct evloop *loop;
 static int64_t event_at;
+
+/* What the poll observer heard. */
+static struct {
+	unsigned int polls, unread, stepped, locked, bad_freq, bad_time;
+	bool event_step;	/* a stepped poll at the event, forward 5 s */
+} seen;
+
+static void observer(void *arg, const struct steer_poll *p)
+{
+	(void)arg;
+	seen.polls++;
+	if (!p->ok) {
+		seen.unread++;
+		return;
+	}
+	if (p->stepped) {
+		seen.stepped++;
+		if (event_at && mono_ns() - event_at < 10 * NS_PER_MS &&
+		    llabs(p->offset_ns + 5000000000LL) < 100000)
+			seen.event_step = true;
+	}
+	seen.locked += p->state == SERVO_LOCKED;
+	/* The frequency now in force, as the mock clock has it. */
+	seen.bad_freq += fabs(p->freq_ppb - mock.adj_ppb) > 1e-6;
+	/* The coarse clock before the read is not after the read. */
+	seen.bad_time += p->coarse_ns > p->mono_ns || p->uncert_ns < 0;
+}
 
 static void disrupt(void *arg)
 {
@@ -60,6 +88,8 @@ static char *run(struct config *cfg, double secs, bool events)
 		printf("Bail out! steer_create: %s\n", err);
 		exit(1);
 	}
+	memset(&seen, 0, sizeof(seen));
+	steer_set_poll_observer(st, observer, NULL);
 	if (events) {
 		evloop_timer_init(loop, &t_disrupt, disrupt, NULL);
 		evloop_timer_set(&t_disrupt, now + 1500 * NS_PER_MS);
@@ -169,6 +199,16 @@ static void text_run(void)
 	   "maxerror %lld >= esterror %lld ns", (long long)mock.maxerror_ns,
 	   (long long)mock.esterror_ns);
 	ok(mock.max_abs_freq <= 500000, "never beyond 500 ppm");
+	/* The poll that steps on the event logs a step, not an offset line. */
+	is_int(seen.polls, polls + 1 + seen.unread, "the observer heard every poll (%u)",
+	       seen.polls);
+	ok(seen.unread >= 1, "and the polls without a reading while the device was gone (%u)",
+	   seen.unread);
+	is_int(seen.stepped, 2, "two polls stepped: the first update and the event");
+	ok(seen.event_step, "the event's step came with the offset it stepped out");
+	ok(seen.locked > 20, "%u locked polls", seen.locked);
+	is_int(seen.bad_freq, 0, "each with the frequency in force");
+	is_int(seen.bad_time, 0, "the coarse clock read before the poll's monotonic time");
 	free(log);
 }
 

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sysoff.h"
+#include "clock/sysoff.h"
 #include "tap.h"
 #include "timeutil.h"
 

@@ -147,6 +147,7 @@ enum {
 	PTP_UNIFIED_A_STATUS_LAST_STEP_RAW,	/* s64 ns, raw time of it (0 none) */
 	PTP_UNIFIED_A_STATUS_TIME,		/* s64 ns, the clock at RAW */
 	PTP_UNIFIED_A_STATUS_RAW,		/* s64 ns */
+	PTP_UNIFIED_A_STATUS_DRIFT,		/* u32 ppb, growth of BOUND after RAW */
 
 	__PTP_UNIFIED_A_STATUS_MAX,
 	PTP_UNIFIED_A_STATUS_MAX = (__PTP_UNIFIED_A_STATUS_MAX - 1)
