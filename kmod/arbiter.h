@@ -365,6 +365,13 @@ struct ptpu_source {
 	bool lost;
 	bool withdrawn;		/* its owner says it has no time now */
 	bool falseticker;
+	/*
+	 * External only: it lied (flagged, or blamed for a jump) and is not
+	 * selected nor counted until it has agreed since @agree_since for
+	 * the retrust time (ptpu_select()).
+	 */
+	bool distrusted;
+	s64 agree_since;
 	s64 cur_est;		/* estimate and bound at the last selection */
 	u64 cur_bound;
 
@@ -392,6 +399,7 @@ struct ptpu_jump {
 	u64 tol;	/* the bound of that deviation */
 	u32 heard;	/* sources with a post-jump sample not contradicting */
 	u32 agreed;	/* ... that saw the same shift */
+	bool external;	/* the suspect is an external source (untrusted) */
 };
 
 /*
@@ -421,6 +429,16 @@ struct ptpu_arbiter {
 	u64 step_tol;		/* and its bound */
 	u32 candidates;
 	u32 falsetickers;
+	/*
+	 * What the survivors' intervals prove even if a minority of them
+	 * lie: the truth lies in every honest one, so no lower than the
+	 * (n - f)-th lowest lower end and no higher than the (n - f)-th
+	 * highest upper end, f = (n - 1) / 2 (at the last selection; set
+	 * only with a majority of at least 3).
+	 */
+	bool proven;
+	s64 proven_lo;
+	s64 proven_hi;
 	u64 disruptions;
 	u64 steps;
 	s64 last_step_raw;

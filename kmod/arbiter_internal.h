@@ -88,12 +88,36 @@ static inline s64 ptpu_src_age(const struct ptpu_source *s, s64 now)
 	return s->has_last ? ptpu_sub_sat(now, s->last_raw) : S64_MAX;
 }
 
+/*
+ * kvm and the rtc come from the host, which controls the guest anyway:
+ * they are trusted as to what they report. Every other class (NTP, pushed
+ * PHC or other) reaches the guest over a network anyone on its path can
+ * answer on: untrusted.
+ */
+static inline bool ptpu_src_host_backed(const struct ptpu_source *s)
+{
+	return s->cls == PTPU_CLASS_KVM || s->cls == PTPU_CLASS_RTC;
+}
+
 /* Has an estimate and its newest sample is recent enough to select it. */
 static inline bool ptpu_src_fresh(const struct ptpu_arbiter *arb,
 				  const struct ptpu_source *s)
 {
 	return s->used && s->count && !s->withdrawn &&
 	       ptpu_src_age(s, arb->now) <= (s64)arb->cfg.stale_ns;
+}
+
+/*
+ * May a sample of source @idx disprove the output's model (end the hold
+ * rule)? A host-backed one, or an external one that survived the last
+ * selection.
+ */
+static inline bool ptpu_src_may_teach(const struct ptpu_arbiter *arb, u32 idx)
+{
+	const struct ptpu_source *s = &arb->src[idx];
+
+	return ptpu_src_host_backed(s) ||
+	       ((arb->candidates & BIT(idx)) && !s->falseticker && !s->distrusted);
 }
 
 /* arbiter_estimate.c */
@@ -120,6 +144,8 @@ void ptpu_steer(struct ptpu_arbiter *arb, struct ptpu_events *ev);
 void ptpu_take_sample(struct ptpu_arbiter *arb, u32 idx,
 		      const struct ptpu_sample *smp, struct ptpu_events *ev);
 u32 ptpu_voters(const struct ptpu_arbiter *arb, u32 idx);
+u32 ptpu_host_voters(const struct ptpu_arbiter *arb, u32 idx);
+void ptpu_distrust(struct ptpu_source *s);
 void ptpu_jump_start(struct ptpu_arbiter *arb, u32 idx,
 		     const struct ptpu_deviation *d, u32 flags);
 void ptpu_jump_check(struct ptpu_arbiter *arb, struct ptpu_events *ev);

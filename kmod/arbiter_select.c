@@ -5,8 +5,147 @@
  * rest are falsetickers), and which one the output follows (the best score,
  * with hysteresis against flapping, priority and prefer), hence the state:
  * synchronised, without majority, free-running or never synchronised.
+ *
+ * The trust model: kvm and the rtc come from the host (trusted as to what
+ * they report); external sources are untrusted. An external source whose
+ * interval misses a fresh host-backed source's is a falseticker whatever
+ * the vote, and one that lied is left out until it has agreed for the
+ * retrust time.
  */
 #include "arbiter_internal.h"
+
+/*
+ * A liar is trusted again after agreeing this long: the span of history a
+ * fit uses (stale_ns), so that no sample from before it agreed is left in
+ * the estimate it would be selected by.
+ */
+static s64 retrust_ns(const struct ptpu_arbiter *arb)
+{
+	return (s64)arb->cfg.stale_ns;
+}
+
+static bool overlap(const struct ptpu_source *a, const struct ptpu_source *b)
+{
+	return ptpu_sub_sat(a->cur_est, (s64)a->cur_bound) <=
+	       ptpu_add_sat(b->cur_est, (s64)b->cur_bound) &&
+	       ptpu_sub_sat(b->cur_est, (s64)b->cur_bound) <=
+	       ptpu_add_sat(a->cur_est, (s64)a->cur_bound);
+}
+
+/**
+ * ptpu_distrust() - an external source lied: out until it agrees again
+ * @s:		the source
+ */
+void ptpu_distrust(struct ptpu_source *s)
+{
+	if (ptpu_src_host_backed(s))
+		return;
+	s->distrusted = true;
+	s->agree_since = 0;
+}
+
+/* Sort @v (n <= PTPU_MAX_SOURCES) ascending: insertion, n is tiny. */
+static void sort_s64(s64 *v, u32 n)
+{
+	u32 i, k;
+	s64 x;
+
+	for (i = 1; i < n; i++) {
+		x = v[i];
+		for (k = i; k > 0 && v[k - 1] > x; k--)
+			v[k] = v[k - 1];
+		v[k] = x;
+	}
+}
+
+/*
+ * The region the survivors @surv prove even if a minority f = (n - 1) / 2
+ * of them lie (struct ptpu_arbiter.proven_lo): every honest interval holds
+ * the truth, and n - f of them are honest.
+ */
+static void prove(struct ptpu_arbiter *arb, u32 surv)
+{
+	s64 lo[PTPU_MAX_SOURCES], hi[PTPU_MAX_SOURCES];
+	const struct ptpu_source *s;
+	u32 n = 0, f, i;
+
+	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
+		if (!(surv & BIT(i)))
+			continue;
+		s = &arb->src[i];
+		lo[n] = ptpu_sub_sat(s->cur_est, (s64)s->cur_bound);
+		hi[n] = ptpu_add_sat(s->cur_est, (s64)s->cur_bound);
+		n++;
+	}
+	arb->proven = n >= 3;
+	if (!arb->proven)
+		return;
+	f = (n - 1) / 2;
+	sort_s64(lo, n);
+	sort_s64(hi, n);
+	arb->proven_lo = lo[n - f - 1];
+	arb->proven_hi = hi[f];
+}
+
+/*
+ * The distrusted sources: each one that agrees with the survivors @surv
+ * (meets their common interval) has agreed since its agree_since; after
+ * the retrust time it is trusted again. Without a majority nothing is
+ * proven, and agreement starts over.
+ */
+static void probation(struct ptpu_arbiter *arb, u32 surv, bool majority)
+{
+	s64 lo = S64_MIN, hi = S64_MAX;
+	struct ptpu_source *s;
+	u32 i;
+
+	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
+		if (!(surv & BIT(i)))
+			continue;
+		s = &arb->src[i];
+		if (ptpu_sub_sat(s->cur_est, (s64)s->cur_bound) > lo)
+			lo = ptpu_sub_sat(s->cur_est, (s64)s->cur_bound);
+		if (ptpu_add_sat(s->cur_est, (s64)s->cur_bound) < hi)
+			hi = ptpu_add_sat(s->cur_est, (s64)s->cur_bound);
+	}
+	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
+		s = &arb->src[i];
+		if (!s->used || !s->distrusted)
+			continue;
+		if (!majority || !s->count || !ptpu_src_fresh(arb, s) ||
+		    ptpu_sub_sat(s->cur_est, (s64)s->cur_bound) > hi ||
+		    ptpu_add_sat(s->cur_est, (s64)s->cur_bound) < lo) {
+			s->agree_since = 0;
+			continue;
+		}
+		if (!s->agree_since)
+			s->agree_since = arb->now;
+		else if (ptpu_sub_sat(arb->now, s->agree_since) >= retrust_ns(arb))
+			s->distrusted = false;
+	}
+}
+
+/*
+ * External candidates whose interval misses that of a host-backed
+ * candidate: the host's word against theirs, and the host controls the
+ * guest anyway.
+ */
+static u32 host_vetoed(const struct ptpu_arbiter *arb, u32 cand)
+{
+	u32 host = 0, vetoed = 0, i, k;
+
+	for (i = 0; i < PTPU_MAX_SOURCES; i++)
+		if ((cand & BIT(i)) && ptpu_src_host_backed(&arb->src[i]))
+			host |= BIT(i);
+	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
+		if (!(cand & BIT(i)) || (host & BIT(i)))
+			continue;
+		for (k = 0; k < PTPU_MAX_SOURCES; k++)
+			if ((host & BIT(k)) && !overlap(&arb->src[i], &arb->src[k]))
+				vetoed |= BIT(i);
+	}
+	return vetoed;
+}
 
 /* A source's score: its bound, smaller is better. */
 static u64 src_score(const struct ptpu_arbiter *arb,
@@ -102,6 +241,7 @@ static int pick(const struct ptpu_arbiter *arb, u32 surv)
 void ptpu_select(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 {
 	u32 cand = 0, best_mask = 0, mask, fts = 0, c, best_c = 0, n = 0, i, k;
+	u32 vetoed, distrusted = 0;
 	bool ambiguous = false, majority;
 	struct ptpu_source *s, *t;
 	enum ptpu_state state;
@@ -118,9 +258,15 @@ void ptpu_select(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		if (!s->cfg.enabled || !ptpu_src_fresh(arb, s) ||
 		    (arb->jump.active && arb->jump.src == i))
 			continue;
+		if (s->distrusted) {
+			distrusted |= BIT(i);
+			continue;
+		}
 		cand |= BIT(i);
-		n++;
 	}
+	vetoed = host_vetoed(arb, cand);
+	cand &= ~vetoed;
+	n = hweight32(cand);
 	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
 		if (!(cand & BIT(i)))
 			continue;
@@ -149,6 +295,16 @@ void ptpu_select(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 	majority = n && !ambiguous && 2 * best_c > n;
 	if (majority)
 		fts = cand & ~best_mask;
+	/* A falseticker that can lie is out until it has agreed a while. */
+	for (i = 0; i < PTPU_MAX_SOURCES; i++)
+		if ((fts | vetoed) & BIT(i))
+			ptpu_distrust(&arb->src[i]);
+	probation(arb, majority ? best_mask : 0, majority);
+	fts |= vetoed | distrusted;
+	if (majority)
+		prove(arb, best_mask);
+	else
+		arb->proven = false;
 
 	if (!n)
 		sel = -1;

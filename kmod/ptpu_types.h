@@ -10,6 +10,7 @@
 #define PTPU_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -64,6 +65,7 @@ static inline u64 div64_u64(u64 a, u64 b)
 	return a / b;
 }
 
+#define hweight32(w) ((unsigned int)__builtin_popcount(w))
 #define check_add_overflow(a, b, d) __builtin_add_overflow(a, b, d)
 #define check_mul_overflow(a, b, d) __builtin_mul_overflow(a, b, d)
 #endif /* __KERNEL__ */
