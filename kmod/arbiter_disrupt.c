@@ -4,8 +4,13 @@
  * counter while UTC goes on, so every source's samples jump together. This
  * unit takes each new sample, tells a suspected jump from a source's own
  * discontinuity, keeps the suspect aside while the other sources vote, and
- * declares the disruption (every history restarts, the output steps) or
- * cancels it (the suspect alone was wrong).
+ * declares the disruption (the output steps, every history moves with it)
+ * or cancels it (the suspect alone was wrong).
+ *
+ * Who may declare one follows the trust model: a precise host-backed
+ * suspect (kvm) at once; an external one (NTP, pushed PHC or other) only
+ * once a fresh host-backed source saw the same jump, or, with none fresh,
+ * once a majority of the fresh external sources did.
  */
 #include "arbiter_internal.h"
 
@@ -18,24 +23,37 @@
 /*
  * The suspect turned out right, or the others confirmed it: the raw counter
  * stood still while UTC went on. Every pre-jump history is now wrong by the
- * jump, so all are dropped; the post-jump samples start the new ones, and
- * ptpu_steer() steps the output to the selected one.
+ * jump: those with a post-jump sample start over from it; the others are
+ * shifted by the jump, its doubt added to their bounds, rather than
+ * dropped, so that a source that did not see the jump contradicts it with
+ * its very next sample (a new suspect, the other way), and the bound owns
+ * up to the doubt meanwhile. ptpu_steer() steps the output to the selected
+ * source.
  */
 static void jump_declare(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 {
+	struct ptpu_jump *j = &arb->jump;
 	struct ptpu_source *s;
-	u32 i;
+	u32 i, k;
 
-	arb->jump.active = false;
+	j->active = false;
 	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
 		s = &arb->src[i];
 		if (!s->used)
 			continue;
-		ptpu_hist_reset(s);
 		if (s->has_post) {
 			s->has_post = false;
+			ptpu_hist_reset(s);
 			ptpu_hist_push(arb, s, &s->post);
+			continue;
 		}
+		if (!s->count)
+			continue;
+		for (k = 0; k < s->count; k++) {
+			s->hist[k].off = ptpu_add_sat(s->hist[k].off, j->shift);
+			s->hist[k].bound = ptpu_bsum(s->hist[k].bound, j->tol);
+		}
+		ptpu_src_fit(arb, s);
 	}
 	arb->step_hint = arb->jump.shift;
 	arb->step_tol = arb->jump.tol;
@@ -73,6 +91,9 @@ static void jump_cancel(struct ptpu_arbiter *arb, bool blame,
 	s->has_post = false;
 	if (!blame)
 		return;
+	/* Caught lying: out until it has agreed for the retrust time. */
+	if (j->external)
+		ptpu_distrust(s);
 	if (j->own_moves && s->ops->blamed) {
 		s->ops->blamed(arb, j->src, &s->post, j->maybe_own, ev);
 	} else {
@@ -80,6 +101,34 @@ static void jump_cancel(struct ptpu_arbiter *arb, bool blame,
 		ptpu_hist_reset(s);
 		ptpu_hist_push(arb, s, &s->post);
 	}
+}
+
+/*
+ * An external suspect. A fresh host-backed voter decides: it saw the same
+ * jump (declared) or it did not (cancelled, the suspect blamed); until it
+ * has spoken the suspect waits. With none fresh, a majority of the fresh
+ * external sources, the suspect counted, must have seen the jump; once
+ * every voter has spoken without one, it is cancelled and blamed. A voter
+ * merely heard (its wide interval holds both the old and the new time)
+ * confirms nothing.
+ */
+static void jump_check_external(struct ptpu_arbiter *arb, u32 wait,
+				struct ptpu_events *ev)
+{
+	struct ptpu_jump *j = &arb->jump;
+	u32 host = ptpu_host_voters(arb, j->src);
+
+	if (host) {
+		if (j->agreed & host)
+			jump_declare(arb, ev);
+		else if (!(host & ~j->heard))
+			jump_cancel(arb, true, ev);
+		return;
+	}
+	if (2 * (hweight32(j->agreed & wait) + 1) > hweight32(wait) + 1)
+		jump_declare(arb, ev);
+	else if (!(wait & ~j->heard))
+		jump_cancel(arb, true, ev);
 }
 
 /**
@@ -101,6 +150,10 @@ void ptpu_jump_check(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		return;
 	}
 	wait = ptpu_voters(arb, j->src);
+	if (j->external) {
+		jump_check_external(arb, wait, ev);
+		return;
+	}
 	if (!wait) {
 		/* Alone: a move that may be the suspect's own is taken as that. */
 		if (j->maybe_own)
@@ -142,6 +195,7 @@ void ptpu_jump_start(struct ptpu_arbiter *arb, u32 idx,
 
 	memset(j, 0, sizeof(*j));
 	j->active = true;
+	j->external = !ptpu_src_host_backed(s);
 	j->precise = b <= arb->cfg.step_threshold_ns / PTPU_PRECISE_DIV;
 	j->own_moves = flags & PTPU_JUMP_OWN_MOVES;
 	j->maybe_own = flags & PTPU_JUMP_MAYBE_OWN;
@@ -193,15 +247,36 @@ static bool jump_vote(struct ptpu_arbiter *arb, u32 idx,
  * @arb:	the arbiter
  * @idx:	the suspect (not one of them)
  *
- * Return: bit i set for every other enabled source with a fresh estimate.
+ * Return: bit i set for every other enabled source with a fresh estimate
+ * that is not distrusted (a liar on probation has no vote).
  */
 u32 ptpu_voters(const struct ptpu_arbiter *arb, u32 idx)
 {
+	const struct ptpu_source *s;
 	u32 voters = 0, i;
 
-	for (i = 0; i < PTPU_MAX_SOURCES; i++)
-		if (i != idx && ptpu_src_fresh(arb, &arb->src[i]) && arb->src[i].cfg.enabled)
+	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
+		s = &arb->src[i];
+		if (i != idx && ptpu_src_fresh(arb, s) && s->cfg.enabled && !s->distrusted)
 			voters |= BIT(i);
+	}
+	return voters;
+}
+
+/**
+ * ptpu_host_voters() - the host-backed ones among ptpu_voters()
+ * @arb:	the arbiter
+ * @idx:	the suspect (not one of them)
+ *
+ * Return: bit i set for each.
+ */
+u32 ptpu_host_voters(const struct ptpu_arbiter *arb, u32 idx)
+{
+	u32 voters = ptpu_voters(arb, idx), i;
+
+	for (i = 0; i < PTPU_MAX_SOURCES; i++)
+		if ((voters & BIT(i)) && !ptpu_src_host_backed(&arb->src[i]))
+			voters &= ~BIT(i);
 	return voters;
 }
 
@@ -262,9 +337,11 @@ void ptpu_take_sample(struct ptpu_arbiter *arb, u32 idx,
 	 * pause too short to declare, say): a source held against that model
 	 * must be followed again. Judged by the source's estimate, jitter
 	 * included, as the hold is: one sample of a jittery source (an RTC in
-	 * a nested VM) must not end it.
+	 * a nested VM) must not end it. Nor may an external source that is
+	 * not among the survivors of the last selection: a falseticker, a
+	 * liar on probation or one not yet judged proves nothing.
 	 */
-	if (s->cfg.enabled &&
+	if (s->cfg.enabled && ptpu_src_may_teach(arb, idx) &&
 	    ptpu_abs64(dev_mod) > ptpu_bsum(mbound, tol_own))
 		arb->taught_by = -1;
 

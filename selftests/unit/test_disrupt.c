@@ -11,7 +11,7 @@ static void test_jump_all(void)
 {
 	struct world *w = world_new(20000, 0, SEC, NULL);
 	struct simsrc *s[3];
-	s64 last = 0;
+	s64 last = 0, second = 0;
 	int i;
 
 	tap_diag("a 5 s pause seen by three imprecise sources");
@@ -25,14 +25,22 @@ static void test_jump_all(void)
 	TAP_EQ(w->steps, 0, "jump (all): no step before");
 	pause_vm(w, 5 * SEC);
 	run_for(w, 60 * SEC);
+	/*
+	 * External sources without a host-backed one: a majority (the
+	 * suspect and one more) declares it; the middle one to speak.
+	 */
 	for (i = 0; i < 3; i++)
 		last = s[i]->first_after_pause > last ? s[i]->first_after_pause : last;
+	for (i = 0; i < 3; i++)
+		if (s[i]->first_after_pause != last &&
+		    s[i]->first_after_pause > second)
+			second = s[i]->first_after_pause;
 	TAP_EQ(w->steps, 1, "jump (all): exactly one step");
 	TAP_EQ(w->disruptions, 1, "jump (all): one disruption event");
 	TAP_EQ(status(w).disruptions, 1, "jump (all): disruption counter 1");
 	TAP_LE(iabs(w->step_ns - 5 * SEC), 60 * MS, "jump (all): the step is 5 s (+/- bounds)");
 	TAP_EQ(status(w).last_step_ns, w->step_ns, "jump (all): last step size recorded");
-	TAP_EQ(w->step_raw, last, "jump (all): declared when the last source confirmed");
+	TAP_EQ(w->step_raw, second, "jump (all): declared when a majority confirmed");
 	TAP_EQ(w->honesty_fail, 0,
 	       "jump (all): output within its bound of truth (from the first sample after)");
 	TAP_EQ(w->cont_fail + w->mono_fail, 0, "jump (all): no other discontinuity");
