@@ -30,7 +30,24 @@ static void cover(struct ptpu_model *m, s64 est, u64 bound, s64 freq, u32 drift)
 					      (u64)drift + ptpu_q32_to_ppb_up(m->freq - freq)));
 }
 
-/* Until it is decided, a suspect's claim is as likely as the output. */
+/*
+ * Until it is decided, a suspect's claim is as likely as the output; not an
+ * external suspect's while kvm is fresh to deny it: kvm shows a pause in
+ * its first sample after it (a second later by default) and is believed at
+ * once, and the trust model lets no external source move the clock, or its
+ * bound, against it. The rtc, polled every 16 s and whose own jumps wait
+ * for votes, takes too long to answer: the claim is covered meanwhile.
+ */
+static bool kvm_can_deny(const struct ptpu_arbiter *arb)
+{
+	u32 host = ptpu_host_voters(arb, arb->jump.src), i;
+
+	for (i = 0; i < PTPU_MAX_SOURCES; i++)
+		if ((host & BIT(i)) && arb->src[i].cls == PTPU_CLASS_KVM)
+			return true;
+	return false;
+}
+
 static void cover_suspect(const struct ptpu_arbiter *arb, struct ptpu_model *m)
 {
 	const struct ptpu_source *s = &arb->src[arb->jump.src];
@@ -38,8 +55,39 @@ static void cover_suspect(const struct ptpu_arbiter *arb, struct ptpu_model *m)
 	s64 est = ptpu_add_sat(ptpu_add_sat(s->post.raw, s->post.off), age);
 	u64 bound = ptpu_bsum(arb->jump.tol, ptpu_ppb_of(ptpu_abs64(age), s->est.drift_ppb));
 
+	if (arb->jump.external && kvm_can_deny(arb))
+		return;
 	if (s->has_post)
 		cover(m, est, bound, s->est.freq, s->est.drift_ppb);
+}
+
+/*
+ * An external source's bound is its own word: one that claims a tiny bound
+ * would make the output's a lie. Following one, the output also covers the
+ * interval of every surviving host-backed source precise enough to say
+ * something (its bound under the step threshold: kvm, a calibrated rtc),
+ * and what the survivors prove if a minority of them lie (ptpu_select()).
+ */
+static void cover_trusted(const struct ptpu_arbiter *arb, const struct ptpu_source *s,
+			  struct ptpu_model *m)
+{
+	const struct ptpu_source *h;
+	s64 mid, half;
+	u32 i;
+
+	if (ptpu_src_host_backed(s))
+		return;
+	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
+		h = &arb->src[i];
+		if ((arb->candidates & ~arb->falsetickers & BIT(i)) &&
+		    ptpu_src_host_backed(h) && h->cur_bound <= arb->cfg.step_threshold_ns)
+			cover(m, h->cur_est, h->cur_bound, h->est.freq, h->est.drift_ppb);
+	}
+	if (!arb->proven)
+		return;
+	half = (s64)((u64)ptpu_sub_sat(arb->proven_hi, arb->proven_lo) / 2);
+	mid = ptpu_add_sat(arb->proven_lo, half);
+	cover(m, mid, (u64)half + 1, s->est.freq, s->est.drift_ppb);
 }
 
 /* The time constant with which the output corrects toward @s. */
@@ -197,6 +245,7 @@ void ptpu_steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 		else
 			steer_follow(arb, s, r, &m);
 		m.flags = PTPU_MODEL_SYNCED;
+		cover_trusted(arb, s, &m);
 		if (arb->no_majority) {
 			m.flags |= PTPU_MODEL_NO_MAJORITY;
 			for (i = 0; i < PTPU_MAX_SOURCES; i++)
