@@ -108,6 +108,20 @@ static inline bool ptpu_src_fresh(const struct ptpu_arbiter *arb,
 }
 
 /*
+ * An external source lied (flagged, or blamed for a jump): out of
+ * selection and votes until it has agreed for the retrust time
+ * (arbiter_select.c). The host's sources are not distrusted: what they
+ * report is taken as true, their bounds hold them to account.
+ */
+static inline void ptpu_distrust(struct ptpu_source *s)
+{
+	if (ptpu_src_host_backed(s))
+		return;
+	s->distrusted = true;
+	s->agree_since = 0;
+}
+
+/*
  * May a sample of source @idx disprove the output's model (end the hold
  * rule)? A host-backed one, or an external one that survived the last
  * selection.
@@ -145,7 +159,6 @@ void ptpu_take_sample(struct ptpu_arbiter *arb, u32 idx,
 		      const struct ptpu_sample *smp, struct ptpu_events *ev);
 u32 ptpu_voters(const struct ptpu_arbiter *arb, u32 idx);
 u32 ptpu_host_voters(const struct ptpu_arbiter *arb, u32 idx);
-void ptpu_distrust(struct ptpu_source *s);
 void ptpu_jump_start(struct ptpu_arbiter *arb, u32 idx,
 		     const struct ptpu_deviation *d, u32 flags);
 void ptpu_jump_check(struct ptpu_arbiter *arb, struct ptpu_events *ev);

@@ -32,18 +32,6 @@ static bool overlap(const struct ptpu_source *a, const struct ptpu_source *b)
 	       ptpu_add_sat(a->cur_est, (s64)a->cur_bound);
 }
 
-/**
- * ptpu_distrust() - an external source lied: out until it agrees again
- * @s:		the source
- */
-void ptpu_distrust(struct ptpu_source *s)
-{
-	if (ptpu_src_host_backed(s))
-		return;
-	s->distrusted = true;
-	s->agree_since = 0;
-}
-
 /* Sort @v (n <= PTPU_MAX_SOURCES) ascending: insertion, n is tiny. */
 static void sort_s64(s64 *v, u32 n)
 {
