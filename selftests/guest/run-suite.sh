@@ -567,8 +567,8 @@ elif [ "$suite" = readcost ]; then
 	check kvm_selected t_kvm_selected
 	check read_cost t_read_cost
 # Lying NTP servers beside kvm, and a leap second (trust-tests.sh): nested
-# only, suites of their own, not yet in make check (they pass with issue
-# 15's trust rules).
+# only, suites of their own, not in make check's default list (its time
+# budget is spent).
 elif [ "$suite" = untrusted ]; then
 	check kvm_selected t_kvm_selected
 	check liar_beside_kvm t_liar_beside_kvm
