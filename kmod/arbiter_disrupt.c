@@ -312,7 +312,7 @@ void ptpu_take_sample(struct ptpu_arbiter *arb, u32 idx,
 	struct ptpu_deviation d;
 	struct ptpu_hist h;
 	u64 tol_own, tol_mod, mbound, a;
-	bool own, mod, suspect;
+	bool own, mod, suspect, votes;
 
 	h.raw = smp->raw_ns;
 	/* ref - raw is checked not to overflow; the phase add saturates. */
@@ -345,7 +345,9 @@ void ptpu_take_sample(struct ptpu_arbiter *arb, u32 idx,
 	    ptpu_abs64(dev_mod) > ptpu_bsum(mbound, tol_own))
 		arb->taught_by = -1;
 
-	if (arb->jump.active && h.raw > arb->jump.raw && s->cfg.enabled &&
+	/* A liar on probation neither votes nor starts a jump of its own. */
+	votes = s->cfg.enabled && !s->distrusted;
+	if (arb->jump.active && h.raw > arb->jump.raw && votes &&
 	    jump_vote(arb, idx, &h, ev))
 		return;
 
@@ -363,10 +365,10 @@ void ptpu_take_sample(struct ptpu_arbiter *arb, u32 idx,
 	 * Seen a little before a pending suspect's raw time (samples reach us
 	 * late): most likely the same jump, so it votes.
 	 */
-	if (own && mod && s->cfg.enabled && arb->jump.active &&
+	if (own && mod && votes && arb->jump.active &&
 	    jump_vote(arb, idx, &h, ev))
 		return;
-	suspect = mod && s->cfg.enabled && !arb->jump.active;
+	suspect = mod && votes && !arb->jump.active;
 
 	d = (struct ptpu_deviation){ .h = h, .dev = dev_own, .tol = tol_own,
 				     .own = own, .suspect = suspect };

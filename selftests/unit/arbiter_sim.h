@@ -66,7 +66,7 @@ struct world {
 	s64 next_tick;
 
 	bool check_honest;
-	bool honest_after_sample;	/* re-enable checks at the next sample */
+	bool honest_after_sample;	/* re-enable checks at the next honest sample */
 	s64 slew_check_ppb;		/* 0: no rate check */
 	struct ptpu_model prev;
 	s64 prev_raw, prev_t, prev_err;
@@ -311,7 +311,8 @@ static inline void send(struct world *w, struct simsrc *s,
 	s->sent++;
 	if (!s->first_after_pause)
 		s->first_after_pause = smp->raw_ns;
-	if (w->honest_after_sample) {
+	/* A liar's (shaped) sample tells nothing: an honest one must come. */
+	if (w->honest_after_sample && !s->shape) {
 		w->honest_after_sample = false;
 		w->check_honest = true;
 	}

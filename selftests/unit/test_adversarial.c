@@ -582,28 +582,35 @@ static void retrust_case(void)
 }
 
 /* A host pause (UTC - raw jumps forward by 5 s): stepped promptly. */
-static void pause_case(enum setup setup, bool liar)
+static void pause_case(enum setup setup, enum lie lie)
 {
 	struct world *w = world_new(20000, 0, SEC, NULL);
+	bool liar = lie != HONEST;
 	struct bench b;
 	char name[64];
 	s64 resume;
 
-	snprintf(name, sizeof(name), "pause/%s%s", setup_name[setup], liar ? "+plus1s" : "");
+	snprintf(name, sizeof(name), "pause/%s%s%s", setup_name[setup], liar ? "+" : "",
+		 liar ? lie_name[lie] : "");
 	bench_start(&b, w, name);
-	b.lie = liar ? PLUS_1S : HONEST;
+	b.lie = lie;
 	b.bound_check = false;
 	add_honest(&b, setup, PTPU_LEAP_NONE);
 	b.watch_from = w->raw + WARM / 2;
 	run_for(w, WARM / 2);
+	/* Its samples fall 1 s after the first honest server's after the pause. */
 	if (liar)
-		add_liar(&b, "liar");
+		add_liar(&b, "liar")->next += 6 * SEC;
 	b.lie_from = w->raw;
 	run_for(w, WARM / 2);
 	pause_vm(w, 5 * SEC);
 	resume = w->raw;
 	run_for(w, 120 * SEC);
 	verdicts(&b, liar, 1);
+	/* Only the 5 s an honest suspect claims; a distrusted liar claims none. */
+	if (liar)
+		tap_ok(b.max_bound <= 6 * SEC, "%s: the bound never covers a liar's claim (max %s)",
+		       name, FMT((s64)b.max_bound));
 	/*
 	 * kvm declares the pause alone: the others, not yet heard, keep
 	 * their histories shifted by it (dropped, they would have 0 samples
@@ -758,8 +765,13 @@ int main(void)
 	retrust_case();
 	tap_diag("honest controls: a host pause is stepped promptly");
 	for (s = 0; s < SETUPS; s++)
-		pause_case(s, false);
-	pause_case(KVM_NTP, true);
+		pause_case(s, HONEST);
+	pause_case(KVM_NTP, PLUS_1S);
+	/*
+	 * A liar on probation has no vote: replayed answers, which contradict
+	 * every jump, must not cancel the pause the rtc and the servers saw.
+	 */
+	pause_case(RTC_3NTP, REPLAY);
 #endif
 	return tap_done();
 }
