@@ -541,7 +541,56 @@ int ptpu_arbiter_sample(struct ptpu_arbiter *arb, int idx,
 void ptpu_arbiter_tick(struct ptpu_arbiter *arb, s64 now_raw,
 		       struct ptpu_events *ev);
 
+/**
+ * struct ptpu_source_view - what a source's status is evaluated from
+ * @st:		its status but the fields that age (filled at the raw time asked)
+ * @est:	its fit
+ * @last_raw:	raw time of its newest accepted sample, if @has_last
+ * @has_last:	it has one
+ * @fresh:	it has an estimate and is not withdrawn (it is available while
+ *		its newest sample is not stale)
+ * @used:	the slot holds a source
+ */
+struct ptpu_source_view {
+	struct ptpu_source_status st;
+	struct ptpu_model est;
+	s64 last_raw;
+	bool has_last;
+	bool fresh;
+	bool used;
+};
+
+/**
+ * struct ptpu_arbiter_view - the arbiter as its status readers see it
+ * @st:		the clock's status but the fields that age
+ * @model:	the output model
+ * @stale_ns:	age at which a source is no longer available
+ * @n_slots:	every used source is in @src[0 .. @n_slots - 1]
+ * @src:	the sources; only the first @n_slots are filled in
+ *
+ * Filled by the writer once per arbiter call (ptpu_arbiter_view_fill()), so
+ * a reader copies this (its first @n_slots sources) instead of the whole
+ * arbiter, whose sample histories are most of its size.
+ */
+struct ptpu_arbiter_view {
+	struct ptpu_status st;
+	struct ptpu_model model;
+	u64 stale_ns;
+	u32 n_slots;
+	struct ptpu_source_view src[PTPU_MAX_SOURCES];
+};
+
+/* The size of a view whose first @n sources are filled in. */
+#define PTPU_VIEW_SIZE(n) offsetof(struct ptpu_arbiter_view, src[n])
+
 const struct ptpu_model *ptpu_arbiter_model(const struct ptpu_arbiter *arb);
+void ptpu_arbiter_view_fill(const struct ptpu_arbiter *arb,
+			    struct ptpu_arbiter_view *v);
+void ptpu_view_status(const struct ptpu_arbiter_view *v, s64 now_raw,
+		      struct ptpu_status *st);
+int ptpu_view_source_status(const struct ptpu_arbiter_view *v, int idx,
+			    s64 now_raw, struct ptpu_source_status *st);
+int ptpu_view_find(const struct ptpu_arbiter_view *v, const char *name);
 void ptpu_arbiter_status(const struct ptpu_arbiter *arb, s64 now_raw,
 			 struct ptpu_status *st);
 int ptpu_arbiter_source_status(const struct ptpu_arbiter *arb, int idx,

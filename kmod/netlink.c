@@ -250,7 +250,7 @@ static int ptpu_nl_on_event(struct notifier_block *nb, unsigned long mask,
 		return NOTIFY_DONE;
 
 	raw = ktime_get_raw_ns();
-	ptpu_status_read(event->arb, raw, &e.st, e.name);
+	ptpu_status_read(event->view, raw, &e.st, e.name);
 	if (mask & PTPU_EV_DISRUPTION)
 		ptpu_nl_event(PTP_UNIFIED_CMD_EV_DISRUPTION, ptpu_nl_fill_disruption, &e);
 	if (mask & PTPU_EV_SELECTION)
@@ -260,7 +260,7 @@ static int ptpu_nl_on_event(struct notifier_block *nb, unsigned long mask,
 	if (!(mask & PTPU_EV_LOST))
 		return NOTIFY_DONE;
 	for_each_set_bit(i, &bits, PTPU_MAX_SOURCES) {
-		if (ptpu_arbiter_source_status(event->arb, i, raw, &src))
+		if (ptpu_view_source_status(event->view, i, raw, &src))
 			continue;
 		lost.name = src.name;
 		lost.cls = src.cls;

@@ -146,7 +146,7 @@ static int ptpu_nl_put_config(struct sk_buff *skb, struct ptpu_dev *pd)
 	if (!snap)
 		return -ENOMEM;
 	for (i = 0; i < PTPU_MAX_SOURCES && !ret; i++) {
-		if (ptpu_arbiter_source_status(&snap->arb, i, snap->raw, &st))
+		if (ptpu_view_source_status(&snap->view, i, snap->raw, &st))
 			continue;
 		nest = nla_nest_start(skb, PTP_UNIFIED_A_CONFIG_SOURCE);
 		if (!nest ||
@@ -345,7 +345,7 @@ int ptpu_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	if (!snap)
 		return -ENOMEM;
 	raw = snap->raw;
-	ptpu_status_read(&snap->arb, raw, &st, name);
+	ptpu_status_read(&snap->view, raw, &st, name);
 	kvfree(snap);
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);

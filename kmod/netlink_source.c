@@ -244,8 +244,8 @@ int ptpu_nl_source_get(struct sk_buff *skb, struct genl_info *info)
 	snap = ptpu_snapshot_take(info->user_ptr[0]);
 	if (!snap)
 		return -ENOMEM;
-	idx = ptpu_arbiter_find(&snap->arb, nla_data(name));
-	ret = ptpu_arbiter_source_status(&snap->arb, idx, snap->raw, &st);
+	idx = ptpu_view_find(&snap->view, nla_data(name));
+	ret = ptpu_view_source_status(&snap->view, idx, snap->raw, &st);
 	kvfree(snap);
 	if (ret) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name, "no source of this name");
@@ -282,7 +282,7 @@ int ptpu_nl_source_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (IS_ERR(snap))
 		return PTR_ERR(snap);
 	for (idx = cb->args[0]; idx < PTPU_MAX_SOURCES; idx++) {
-		if (ptpu_arbiter_source_status(&snap->arb, idx, snap->raw, &st))
+		if (ptpu_view_source_status(&snap->view, idx, snap->raw, &st))
 			continue;
 		ret = ptpu_nl_fill_source(skb, &st, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, NLM_F_MULTI);

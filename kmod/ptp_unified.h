@@ -29,13 +29,14 @@ struct ptpu_sysfs;
  * @ptp:	the registered PTP clock
  * @lock:	serialises the arbiter, its configuration, every publication
  *		of @model and the events of @subscribers
- * @model_seq:	every change of @arb and @model is a write section of it, so
- *		clock reads copy @model and status readers copy @arb without
- *		taking @lock
+ * @model_seq:	every change of @arb, @model and @view is a write section of
+ *		it, so clock reads copy @model and status readers copy @view
+ *		without taking @lock
  * @model:	the published time base: T(raw) on CLOCK_MONOTONIC_RAW, never a
  *		function of CLOCK_REALTIME, so steering the system clock from
  *		this clock cannot form a loop
  * @arb:	the best-source arbiter (about 10 KiB)
+ * @view:	what status readers need of @arb, filled at every change of it
  * @subscribers: who hears the arbiter's events (ptpu_events_subscribe())
  * @tick:	periodic arbiter update (staleness, slewing, free-run)
  * @kvm:	the kvm source, NULL when absent
@@ -50,6 +51,7 @@ struct ptpu_dev {
 	seqcount_mutex_t model_seq;
 	struct ptpu_model model;
 	struct ptpu_arbiter arb;
+	struct ptpu_arbiter_view view;
 	struct raw_notifier_head subscribers;
 	struct delayed_work tick;
 	struct ptpu_kvm *kvm;
@@ -60,21 +62,21 @@ struct ptpu_dev {
 /**
  * struct ptpu_event - what subscribers hear after an arbiter call
  * @ev:		the arbiter's report; @ev->mask is also the notifier's action
- * @arb:	the arbiter right after the call, read-only (pd->lock is held)
+ * @view:	the arbiter's view right after the call (pd->lock is held)
  */
 struct ptpu_event {
 	const struct ptpu_events *ev;
-	const struct ptpu_arbiter *arb;
+	const struct ptpu_arbiter_view *view;
 };
 
 /**
  * struct ptpu_snapshot - the arbiter as one update left it, for readers
- * @arb:	a copy of the arbiter
  * @raw:	raw time read right after the copy, no earlier than any in it
+ * @view:	a copy of the arbiter's view, its first @view.n_slots sources
  */
 struct ptpu_snapshot {
-	struct ptpu_arbiter arb;
 	s64 raw;
+	struct ptpu_arbiter_view view;
 };
 
 /* timebase.c: the arbiter, the published model, status and events */
@@ -91,7 +93,7 @@ int ptpu_events_subscribe(struct ptpu_dev *pd, struct notifier_block *nb);
 void ptpu_events_unsubscribe(struct ptpu_dev *pd, struct notifier_block *nb);
 struct ptpu_snapshot *ptpu_snapshot_take(struct ptpu_dev *pd);
 void ptpu_read_config(struct ptpu_dev *pd, struct ptpu_arbiter_config *cfg);
-void ptpu_status_read(const struct ptpu_arbiter *arb, s64 raw,
+void ptpu_status_read(const struct ptpu_arbiter_view *v, s64 raw,
 		      struct ptpu_status *st, char name[PTPU_NAME_LEN]);
 
 /* clock.c */

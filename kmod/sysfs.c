@@ -64,7 +64,7 @@ static ssize_t ptpu_status_field_emit(char *buf, const struct ptpu_snapshot *sna
 	char name[PTPU_NAME_LEN];
 	struct ptpu_status st;
 
-	ptpu_status_read(&snap->arb, snap->raw, &st, name);
+	ptpu_status_read(&snap->view, snap->raw, &st, name);
 	switch (f) {
 	case PTPU_ST_SELECTED:
 		return sysfs_emit(buf, "%s\n", name[0] ? name : "none");

@@ -88,7 +88,7 @@ static int ptpu_src_status(struct ptpu_source_kobj *sk, struct ptpu_source_statu
 
 	if (!snap)
 		return -ENOMEM;
-	ret = ptpu_arbiter_source_status(&snap->arb, sk->idx, snap->raw, st);
+	ret = ptpu_view_source_status(&snap->view, sk->idx, snap->raw, st);
 	kvfree(snap);
 	return ret;
 }
@@ -270,7 +270,7 @@ int ptpu_sysfs_add_sources(struct ptpu_dev *pd)
 	if (!snap)
 		return -ENOMEM;
 	for (i = 0; i < PTPU_MAX_SOURCES && !ret; i++)
-		if (!ptpu_arbiter_source_status(&snap->arb, i, snap->raw, &st))
+		if (!ptpu_view_source_status(&snap->view, i, snap->raw, &st))
 			ret = ptpu_sysfs_source_add(pd, i, st.name);
 	kvfree(snap);
 	return ret;

@@ -7,14 +7,17 @@
  * ptpu_update_end(), that is inside a write section of pd->model_seq.
  *
  * Readers of the status (sysfs shows, netlink gets and dumps) never take
- * pd->lock: they copy the arbiter inside a read section of the same
+ * pd->lock: they copy the arbiter's view inside a read section of the same
  * seqcount (ptpu_snapshot_take(), ptpu_read_config()) and evaluate the
  * copy. The alternatives are worse for the writers: with pd->lock, an
  * unprivileged reader loop would delay every sample; a status struct
- * swapped with RCU would cost every update an allocation and a copy. With
- * the seqcount an update costs nothing more, a reader pays for its own copy
- * (about 10 KiB, retried when an update ran meanwhile), and every copy is
- * the state one update left: a source's fields always belong together.
+ * swapped with RCU would cost every update an allocation. Each update
+ * fills the view (struct ptpu_arbiter_view: the status fields and each
+ * source's fit, without the sample histories that are most of the
+ * arbiter's 10 KiB), so a reader copies about 150 bytes per source
+ * instead of the whole arbiter, retried when an update ran meanwhile, and
+ * every copy is the state one update left: a source's fields always
+ * belong together.
  */
 #include <linux/device.h>
 #include <linux/mm.h>
@@ -61,9 +64,10 @@ s64 ptpu_update_begin(struct ptpu_dev *pd)
  */
 void ptpu_update_end(struct ptpu_dev *pd, const struct ptpu_events *ev)
 {
-	struct ptpu_event e = { .ev = ev, .arb = &pd->arb };
+	struct ptpu_event e = { .ev = ev, .view = &pd->view };
 
 	pd->model = *ptpu_arbiter_model(&pd->arb);
+	ptpu_arbiter_view_fill(&pd->arb, &pd->view);
 	write_seqcount_end(&pd->model_seq);
 
 	if (!ev->mask)
@@ -110,11 +114,12 @@ void ptpu_events_unsubscribe(struct ptpu_dev *pd, struct notifier_block *nb)
 }
 
 /**
- * ptpu_snapshot_take() - a consistent copy of the arbiter, without pd->lock
+ * ptpu_snapshot_take() - a consistent copy of the arbiter's view, without pd->lock
  * @pd:	the clock
  *
- * For readers of the status: evaluate the copy with ptpu_arbiter_status()
- * and ptpu_arbiter_source_status() at @raw. The copy is what one update
+ * For readers of the status: evaluate the copy with ptpu_view_status()
+ * and ptpu_view_source_status() at @raw. Only the view's sources up to the
+ * last used one are copied. The copy is what one update
  * left, and @raw is read inside the same read section, so it is no earlier
  * than any raw time in the copy (ages are never negative).
  *
@@ -123,14 +128,17 @@ void ptpu_events_unsubscribe(struct ptpu_dev *pd, struct notifier_block *nb)
 struct ptpu_snapshot *ptpu_snapshot_take(struct ptpu_dev *pd)
 {
 	struct ptpu_snapshot *snap;
-	unsigned int seq;
+	unsigned int seq, n;
 
 	snap = kvmalloc(sizeof(*snap), GFP_KERNEL);
 	if (!snap)
 		return NULL;
 	do {
 		seq = read_seqcount_begin(&pd->model_seq);
-		memcpy(&snap->arb, &pd->arb, sizeof(snap->arb));
+		/* Read once: a torn read is retried, but must not overrun. */
+		n = min_t(unsigned int, READ_ONCE(pd->view.n_slots), PTPU_MAX_SOURCES);
+		memcpy(&snap->view, &pd->view, PTPU_VIEW_SIZE(n));
+		snap->view.n_slots = n;
 		snap->raw = ktime_get_raw_ns();
 	} while (read_seqcount_retry(&pd->model_seq, seq));
 	return snap;
@@ -138,20 +146,20 @@ struct ptpu_snapshot *ptpu_snapshot_take(struct ptpu_dev *pd)
 
 /**
  * ptpu_status_read() - the clock's status, with its selected source's name
- * @arb:	a snapshot's arbiter, or the live one under pd->lock
+ * @v:		a snapshot's view, or the live one under pd->lock
  * @raw:	the raw time to evaluate it at
  * @st:		receives the status
  * @name:	receives the selected source's name ("" when there is none)
  */
-void ptpu_status_read(const struct ptpu_arbiter *arb, s64 raw,
+void ptpu_status_read(const struct ptpu_arbiter_view *v, s64 raw,
 		      struct ptpu_status *st, char name[PTPU_NAME_LEN])
 {
 	struct ptpu_source_status sel;
 
-	ptpu_arbiter_status(arb, raw, st);
+	ptpu_view_status(v, raw, st);
 	name[0] = '\0';
 	if (st->selected >= 0 &&
-	    !ptpu_arbiter_source_status(arb, st->selected, raw, &sel))
+	    !ptpu_view_source_status(v, st->selected, raw, &sel))
 		strscpy(name, sel.name, PTPU_NAME_LEN);
 }
 

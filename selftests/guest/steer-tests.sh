@@ -33,15 +33,15 @@ st_start() {
 	echo "started: phc-steer $* (pid $st_pid)"
 }
 
-# st_stop: SIGTERM to phc-steer. Fails when it had already exited by itself
-# or does not exit with 0 (its exit status on SIGTERM).
+# st_stop: SIGTERM to phc-steer. Fails when it had already exited by itself,
+# does not exit within 10 s or does not exit with 0 (its exit status on
+# SIGTERM).
 st_stop() {
 	[ -n "$st_pid" ] || return 0
 	st_rc=0
 	if kill -0 "$st_pid" 2>/dev/null; then
-		kill "$st_pid"
-		wait "$st_pid" || st_rc=$?
-		[ $st_rc = 0 ] || why "phc-steer exited with $st_rc on SIGTERM"
+		end_within "$st_pid" 10 phc-steer || st_rc=$?
+		[ $st_rc = 0 ] || [ $st_rc = 124 ] || why "phc-steer exited with $st_rc on SIGTERM"
 	else
 		wait "$st_pid"
 		st_rc=$?

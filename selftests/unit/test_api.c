@@ -183,10 +183,65 @@ static void test_extremes(void)
 	free(arb);
 }
 
+/*
+ * The status readers' view (ptpu_arbiter_view_fill()) says what the arbiter
+ * says, for every slot and at a later raw time, with a freed slot between
+ * used ones and a source that went stale; a reader copying only its first
+ * n_slots sources finds every source.
+ */
+static void test_view(void)
+{
+	struct world *w = world_new(0, 0, SEC, NULL);
+	struct simsrc *a = add_src(w, "a", PTPU_CLASS_PHC, SEC, 0, 100, US);
+	struct simsrc *b = add_src(w, "b", PTPU_CLASS_NTP, SEC, 0, 100 * US, MS);
+	struct simsrc *c = add_src(w, "c", PTPU_CLASS_NTP, SEC, 0, 100 * US, MS);
+	struct ptpu_arbiter_view *v = calloc(1, sizeof(*v));
+	struct ptpu_source_status x, y;
+	struct ptpu_status sa, sv;
+	struct ptpu_events ev;
+	int i, same = 0, absent = 0;
+	s64 later;
+
+	run_for(w, 20 * SEC);
+	ptpu_arbiter_unregister(w->arb, b->idx, w->raw, &ev);
+	after_call(w, &ev, -1);
+	b->on = false;
+	c->on = false;	/* c goes stale */
+	run_for(w, 10 * SEC);
+	ptpu_arbiter_view_fill(w->arb, v);
+	TAP_EQ(v->n_slots, (u32)c->idx + 1, "view: sources up to the last used slot");
+	later = w->raw + (s64)w->arb->cfg.stale_ns + SEC;
+	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
+		int ra = ptpu_arbiter_source_status(w->arb, i, later, &x);
+		int rv = ptpu_view_source_status(v, i, later, &y);
+
+		if (ra || rv) {
+			absent += ra == -ENOENT && rv == -ENOENT;
+			continue;
+		}
+		same += !memcmp(&x, &y, sizeof(x));
+	}
+	TAP_EQ(same, 2, "view: both sources' status as the arbiter's, field for field");
+	TAP_EQ(absent, PTPU_MAX_SOURCES - 2, "view: no source where the arbiter has none");
+	ptpu_arbiter_source_status(w->arb, c->idx, later, &x);
+	TAP_EQ(x.available, false, "view: the silent source is compared stale");
+	ptpu_arbiter_status(w->arb, later, &sa);
+	ptpu_view_status(v, later, &sv);
+	TAP_EQ(memcmp(&sa, &sv, sizeof(sa)), 0, "view: the clock's status as the arbiter's");
+	TAP_EQ(ptpu_view_find(v, "c"), c->idx, "view: find by name");
+	TAP_EQ(ptpu_view_find(v, "b"), -ENOENT, "view: an unregistered name is not found");
+	TAP_EQ(ptpu_view_source_status(v, PTPU_MAX_SOURCES, later, &y), -ENOENT,
+	       "view: an index out of range is refused");
+	(void)a;
+	free(v);
+	world_free(w);
+}
+
 int main(void)
 {
 	test_registry();
 	test_invalid();
 	test_extremes();
+	test_view();
 	return tap_done();
 }
