@@ -178,8 +178,9 @@ while kill -0 $l2 2>/dev/null; do
 		fi
 	elif [ $(($(date +%s) - quiet_looked)) -ge 5 ]; then
 		quiet_looked=$(date +%s)
-		if [ "$(l2_liveness)" != "$quiet_seen" ]; then
-			quiet_seen=$(l2_liveness)
+		quiet_now=$(l2_liveness)
+		if [ "$quiet_now" != "$quiet_seen" ]; then
+			quiet_seen=$quiet_now
 			quiet_since=$quiet_looked
 		elif [ $((quiet_looked - quiet_since)) -ge "$quiet_limit" ]; then
 			l2_silent "${quiet_limit} s while running (no heartbeat, no TAP)"
