@@ -195,7 +195,7 @@ void ptpu_jump_start(struct ptpu_arbiter *arb, u32 idx,
 
 	memset(j, 0, sizeof(*j));
 	j->active = true;
-	j->external = !ptpu_src_host_backed(s);
+	j->external = !ptpu_src_vouches(s);
 	j->precise = b <= arb->cfg.step_threshold_ns / PTPU_PRECISE_DIV;
 	j->own_moves = flags & PTPU_JUMP_OWN_MOVES;
 	j->maybe_own = flags & PTPU_JUMP_MAYBE_OWN;
@@ -264,7 +264,7 @@ u32 ptpu_voters(const struct ptpu_arbiter *arb, u32 idx)
 }
 
 /**
- * ptpu_host_voters() - the host-backed ones among ptpu_voters()
+ * ptpu_host_voters() - the ones among ptpu_voters() that vouch (kvm, a calibrated rtc)
  * @arb:	the arbiter
  * @idx:	the suspect (not one of them)
  *
@@ -275,7 +275,7 @@ u32 ptpu_host_voters(const struct ptpu_arbiter *arb, u32 idx)
 	u32 voters = ptpu_voters(arb, idx), i;
 
 	for (i = 0; i < PTPU_MAX_SOURCES; i++)
-		if ((voters & BIT(i)) && !ptpu_src_host_backed(&arb->src[i]))
+		if ((voters & BIT(i)) && !ptpu_src_vouches(&arb->src[i]))
 			voters &= ~BIT(i);
 	return voters;
 }

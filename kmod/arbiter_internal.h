@@ -99,6 +99,20 @@ static inline bool ptpu_src_host_backed(const struct ptpu_source *s)
 	return s->cls == PTPU_CLASS_KVM || s->cls == PTPU_CLASS_RTC;
 }
 
+/*
+ * A host-backed source precise enough to judge the others: kvm, or an rtc
+ * whose phase has been measured against a better source. An uncalibrated
+ * rtc (just loaded, or started over after it jumped) says only "within a
+ * second of my seconds count", and that count may itself be wrong (a reset
+ * CMOS clock, a guest that wrote it): it votes like any other source, but
+ * it vetoes nothing, confirms no jump alone and ends no hold.
+ */
+static inline bool ptpu_src_vouches(const struct ptpu_source *s)
+{
+	return s->cls == PTPU_CLASS_KVM ||
+	       (s->cls == PTPU_CLASS_RTC && s->rtc.calibrated);
+}
+
 /* Has an estimate and its newest sample is recent enough to select it. */
 static inline bool ptpu_src_fresh(const struct ptpu_arbiter *arb,
 				  const struct ptpu_source *s)
@@ -123,14 +137,13 @@ static inline void ptpu_distrust(struct ptpu_source *s)
 
 /*
  * May a sample of source @idx disprove the output's model (end the hold
- * rule)? A host-backed one, or an external one that survived the last
- * selection.
+ * rule)? One that vouches, or any other that survived the last selection.
  */
 static inline bool ptpu_src_may_teach(const struct ptpu_arbiter *arb, u32 idx)
 {
 	const struct ptpu_source *s = &arb->src[idx];
 
-	return ptpu_src_host_backed(s) ||
+	return ptpu_src_vouches(s) ||
 	       ((arb->candidates & BIT(idx)) && !s->falseticker && !s->distrusted);
 }
 

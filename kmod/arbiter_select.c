@@ -7,8 +7,8 @@
  * synchronised, without majority, free-running or never synchronised.
  *
  * The trust model: kvm and the rtc come from the host (trusted as to what
- * they report); external sources are untrusted. An external source whose
- * interval misses a fresh host-backed source's is a falseticker whatever
+ * they report); external sources are untrusted. A source whose interval
+ * misses that of a fresh kvm or calibrated rtc is a falseticker whatever
  * the vote, and one that lied is left out until it has agreed for the
  * retrust time.
  */
@@ -114,16 +114,16 @@ static void probation(struct ptpu_arbiter *arb, u32 surv, bool majority)
 }
 
 /*
- * External candidates whose interval misses that of a host-backed
- * candidate: the host's word against theirs, and the host controls the
- * guest anyway.
+ * Candidates whose interval misses that of a candidate that vouches (kvm,
+ * a calibrated rtc): the host's word against theirs, and the host controls
+ * the guest anyway.
  */
 static u32 host_vetoed(const struct ptpu_arbiter *arb, u32 cand)
 {
 	u32 host = 0, vetoed = 0, i, k;
 
 	for (i = 0; i < PTPU_MAX_SOURCES; i++)
-		if ((cand & BIT(i)) && ptpu_src_host_backed(&arb->src[i]))
+		if ((cand & BIT(i)) && ptpu_src_vouches(&arb->src[i]))
 			host |= BIT(i);
 	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
 		if (!(cand & BIT(i)) || (host & BIT(i)))

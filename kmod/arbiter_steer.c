@@ -75,12 +75,12 @@ static void cover_trusted(const struct ptpu_arbiter *arb, const struct ptpu_sour
 	s64 mid, half;
 	u32 i;
 
-	if (ptpu_src_host_backed(s))
+	if (ptpu_src_vouches(s))
 		return;
 	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
 		h = &arb->src[i];
 		if ((arb->candidates & ~arb->falsetickers & BIT(i)) &&
-		    ptpu_src_host_backed(h) && h->cur_bound <= arb->cfg.step_threshold_ns)
+		    ptpu_src_vouches(h) && h->cur_bound <= arb->cfg.step_threshold_ns)
 			cover(m, h->cur_est, h->cur_bound, h->est.freq, h->est.drift_ppb);
 	}
 	if (!arb->proven)

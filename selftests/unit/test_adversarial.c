@@ -581,6 +581,45 @@ static void retrust_case(void)
 	world_free(w);
 }
 
+/*
+ * An RTC that reads a day ahead from the start (reset CMOS, or a guest that
+ * wrote it wrong), heard 20 s after two honest NTP servers (alone, it
+ * would be believed: nothing could tell), and no kvm: uncalibrated,
+ * it claims only "within a second of my reading", which may itself be
+ * wrong. It vouches for nothing: the servers outvote it and the output
+ * follows them with their bound, never its veto.
+ */
+static void reset_rtc_case(void)
+{
+	struct world *w = world_new(20000, 0, SEC, NULL);
+	struct ptpu_source_status ss;
+	struct simsrc *rtc, *s;
+	struct bench b;
+
+	bench_start(&b, w, "2ntp+rtc-day-ahead");
+	b.lie = HONEST;
+	rtc = add_src(w, "rtc", PTPU_CLASS_RTC, RTC_PERIOD, 0, RTC_AMP, RTC_BOUND);
+	rtc->phi = RTC_PHI - 86400 * SEC;
+	rtc->next += 20 * SEC;
+	s = add_src(w, "ntp1", PTPU_CLASS_NTP, NTP_PERIOD, 0, NTP_AMP, NTP_BOUND);
+	s->next += 3 * SEC;
+	s = add_src(w, "ntp2", PTPU_CLASS_NTP, NTP_PERIOD, 0, NTP_AMP, NTP_BOUND);
+	s->next += 8 * SEC;
+	/* Judged like a liar: flagged, never selected once flagged. */
+	b.liar[b.nliar++] = rtc;
+	b.watch_from = w->raw;
+	run_for(w, WARM + WATCH);
+	verdicts(&b, true, 0);
+	src_status(w, rtc, &ss);
+	tap_ok(!ss.calibrated, "%s: the rtc is never calibrated", b.name);
+	tap_ok(status(w).state == PTPU_STATE_SYNCED && status(w).bound_ns <= 10 * MS,
+	       "%s: synchronised to the servers at the end (bound %s)", b.name,
+	       FMT((s64)status(w).bound_ns));
+	tap_ok(!b.liar_selected, "%s: the rtc never selected (%d calls)", b.name,
+	       b.liar_selected);
+	world_free(w);
+}
+
 /* A host pause (UTC - raw jumps forward by 5 s): stepped promptly. */
 static void pause_case(enum setup setup, enum lie lie)
 {
@@ -763,6 +802,7 @@ int main(void)
 	wide_voters_case(1);
 	wide_voters_case(2);
 	retrust_case();
+	reset_rtc_case();
 	tap_diag("honest controls: a host pause is stepped promptly");
 	for (s = 0; s < SETUPS; s++)
 		pause_case(s, HONEST);
