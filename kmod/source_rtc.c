@@ -222,6 +222,81 @@ resched:
 			   nsecs_to_jiffies(max_t(s64, next - now, 0)));
 }
 
+/*
+ * What the edge timing costs, for operators (docs/ABI/): the clock's
+ * device's rtc_* counters, present only with an rtc source. The work is
+ * their one writer.
+ */
+enum ptpu_rtc_counter {
+	PTPU_RTC_READS,
+	PTPU_RTC_EDGES,
+	PTPU_RTC_SEARCHES,
+	PTPU_RTC_MISSES,
+};
+
+struct ptpu_rtc_attr {
+	struct device_attribute attr;
+	enum ptpu_rtc_counter counter;
+};
+
+static ssize_t ptpu_rtc_counter_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct ptpu_dev *pd = dev_get_drvdata(dev);
+	const struct ptpu_rtc *r = pd->rtc;
+	u64 v;
+
+	switch (container_of(attr, struct ptpu_rtc_attr, attr)->counter) {
+	case PTPU_RTC_READS:
+		v = READ_ONCE(r->reads);
+		break;
+	case PTPU_RTC_EDGES:
+		v = READ_ONCE(r->edges);
+		break;
+	case PTPU_RTC_SEARCHES:
+		v = READ_ONCE(r->searches);
+		break;
+	case PTPU_RTC_MISSES:
+		v = READ_ONCE(r->misses);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return sysfs_emit(buf, "%llu\n", v);
+}
+
+#define PTPU_RTC_COUNTER(_name, _counter)				\
+	static struct ptpu_rtc_attr ptpu_rtc_attr_##_name = {		\
+		.attr = __ATTR(_name, 0444, ptpu_rtc_counter_show, NULL), \
+		.counter = _counter,					\
+	}
+
+PTPU_RTC_COUNTER(rtc_reads, PTPU_RTC_READS);
+PTPU_RTC_COUNTER(rtc_edges, PTPU_RTC_EDGES);
+PTPU_RTC_COUNTER(rtc_searches, PTPU_RTC_SEARCHES);
+PTPU_RTC_COUNTER(rtc_misses, PTPU_RTC_MISSES);
+
+static struct attribute *ptpu_rtc_counter_attrs[] = {
+	&ptpu_rtc_attr_rtc_reads.attr.attr,
+	&ptpu_rtc_attr_rtc_edges.attr.attr,
+	&ptpu_rtc_attr_rtc_searches.attr.attr,
+	&ptpu_rtc_attr_rtc_misses.attr.attr,
+	NULL
+};
+
+static umode_t ptpu_rtc_counter_visible(struct kobject *kobj,
+					struct attribute *attr, int n)
+{
+	struct ptpu_dev *pd = dev_get_drvdata(kobj_to_dev(kobj));
+
+	return pd->rtc ? attr->mode : 0;
+}
+
+const struct attribute_group ptpu_rtc_counter_group = {
+	.attrs = ptpu_rtc_counter_attrs,
+	.is_visible = ptpu_rtc_counter_visible,
+};
+
 static void ptpu_rtc_stop(void *data)
 {
 	struct ptpu_rtc *r = data;

@@ -12,6 +12,7 @@
 
 struct ptpu_dev;
 struct rtc_device;
+struct attribute_group;
 
 /**
  * struct ptpu_rtc - the rtc source
@@ -58,6 +59,8 @@ struct ptpu_rtc {
 	struct mutex dev_lock; /* see the kernel-doc above */
 	char name[PTPU_RTC_NAME_LEN];
 };
+
+extern const struct attribute_group ptpu_rtc_counter_group;
 
 int ptpu_rtc_set_device(struct ptpu_rtc *r, const char *name);
 void ptpu_rtc_get_device(struct ptpu_rtc *r, char *buf, size_t len);
