@@ -12,9 +12,9 @@
  * and in a narrow window around the predicted edge: the work sleeps (on
  * hrtimers) until just before it and reads every few hundred microseconds.
  * The edge is predicted in RTC seconds at the rate the arbiter estimates
- * for the RTC (source_rtc_edge.h). Only when there is no recent edge to
- * predict from (at start, after a phase change or a pause) or the
- * prediction is too doubtful does it search a whole second, more coarsely.
+ * for the RTC (source_rtc_edge.h). Only when there is no recent, precisely
+ * timed edge to predict from (at start, after a phase change, a pause or a
+ * miss) does it search a whole second, more coarsely.
  */
 #include <linux/delay.h>
 #include <linux/device.h>
