@@ -18,6 +18,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "source_rtc.h"
 #include "sysfs.h"
 
 static const char * const ptpu_state_names[] = {
@@ -272,6 +273,7 @@ static const struct attribute_group ptpu_knob_group = {
 static const struct attribute_group *ptpu_groups[] = {
 	&ptpu_state_group,
 	&ptpu_knob_group,
+	&ptpu_rtc_counter_group,
 	NULL
 };
 
