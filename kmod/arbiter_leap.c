@@ -33,6 +33,14 @@ static s64 utc_day(s64 utc_ns)
 	return utc_ns % PTPU_NSEC_PER_DAY < 0 ? d - 1 : d;
 }
 
+/* Time since the last midnight UTC, 0 .. one day (no overflow at any time). */
+static s64 utc_since_midnight(s64 utc_ns)
+{
+	s64 r = utc_ns % PTPU_NSEC_PER_DAY;
+
+	return r < 0 ? r + PTPU_NSEC_PER_DAY : r;
+}
+
 /*
  * Is day number @day the first of January or of July, the days after the
  * ones IERS prefers for a leap? The civil date from the day number as in
@@ -68,12 +76,11 @@ void ptpu_leap_note(struct ptpu_arbiter *arb, struct ptpu_source *s,
 		    const struct ptpu_sample *smp)
 {
 	s64 t = ptpu_model_time(&arb->model, smp->raw_ns);
-	s64 day = utc_day(t);
-	s64 since = t - day * PTPU_NSEC_PER_DAY;
+	s64 since = utc_since_midnight(t);
 
 	if (smp->leap == PTPU_LEAP_INS || smp->leap == PTPU_LEAP_DEL) {
 		s->leap_ann = smp->leap;
-		s->leap_ann_day = day;
+		s->leap_ann_day = utc_day(t);
 	} else if (since > PTPU_LEAP_SEEN_MIN_NS &&
 		   since < PTPU_NSEC_PER_DAY - PTPU_LEAP_SEEN_MIN_NS) {
 		s->leap_ann = PTPU_LEAP_NONE;
@@ -170,7 +177,7 @@ bool ptpu_leap_declared(struct ptpu_arbiter *arb)
 		return false;
 	later = after > before ? after : before;
 	day = utc_day(later);
-	since = later - day * PTPU_NSEC_PER_DAY;
+	since = utc_since_midnight(later);
 	if ((u64)since > seen || arb->leap_end_day == day)
 		return false;
 	/* day is the one after the midnight; the leap ends the one before. */
