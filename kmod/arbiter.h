@@ -152,8 +152,9 @@ struct ptpu_sample {
 #define PTPU_MODEL_SYNCED	BIT(0)	/* a source is selected */
 #define PTPU_MODEL_FREERUN	BIT(1)	/* was synced, no source now */
 #define PTPU_MODEL_NO_MAJORITY	BIT(2)	/* synced, but sources disagree */
-#define PTPU_MODEL_LEAP_INS	BIT(3)	/* selected source announces +1 s */
-#define PTPU_MODEL_LEAP_DEL	BIT(4)	/* selected source announces -1 s */
+/* A majority of the surviving external sources announce for tonight: */
+#define PTPU_MODEL_LEAP_INS	BIT(3)	/* a leap second inserted */
+#define PTPU_MODEL_LEAP_DEL	BIT(4)	/* a leap second deleted */
 
 /**
  * struct ptpu_model - the published output clock, a line in raw time
@@ -291,6 +292,7 @@ struct ptpu_source_config {
 #define PTPU_EV_FALSETICKERS	BIT(4)	/* falseticker set changed */
 #define PTPU_EV_STATE		BIT(5)	/* enum ptpu_state changed */
 #define PTPU_EV_CALIBRATION	BIT(6)	/* an RTC's phase calibration changed */
+#define PTPU_EV_LEAP		BIT(7)	/* the step is a leap second (also STEP) */
 
 /**
  * struct ptpu_events - what happened during one arbiter call
@@ -352,6 +354,8 @@ struct ptpu_source {
 	bool has_last;
 	u8 leap;
 	u8 stratum;
+	u8 leap_ann;		/* its latest leap announcement (INS, DEL) */
+	s64 leap_ann_day;	/* the output's UTC day number then */
 
 	struct ptpu_model est;	/* fit: UTC vs raw, bound and its growth */
 	u64 jitter;		/* RMS of the fit residuals */
@@ -440,6 +444,8 @@ struct ptpu_arbiter {
 	s64 proven_lo;
 	s64 proven_hi;
 	u64 disruptions;
+	u64 leaps;
+	s64 leap_end_day;	/* day number after the last leap taken (0: none) */
 	u64 steps;
 	s64 last_step_raw;
 	s64 last_step_ns;
@@ -496,7 +502,8 @@ struct ptpu_source_status {
  * @settled: the output bound has once been below the step threshold; until
  *	then the output steps to its selected source instead of slewing
  * @disruptions: disruptions declared since init
- * @steps: output steps since init (disruptions plus the initial sync)
+ * @leaps: leap seconds the output stepped by since init (not disruptions)
+ * @steps: output steps since init (disruptions, leaps and the initial sync)
  * @last_step_raw: raw time of the last step (0: none)
  * @last_step_ns: signed size of the last step
  * @time_ns: output time at the raw time asked
@@ -512,6 +519,7 @@ struct ptpu_status {
 	bool jump_pending;
 	bool settled;
 	u64 disruptions;
+	u64 leaps;
 	u64 steps;
 	s64 last_step_raw;
 	s64 last_step_ns;

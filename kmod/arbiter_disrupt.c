@@ -28,13 +28,16 @@
  * dropped, so that a source that did not see the jump contradicts it with
  * its very next sample (a new suspect, the other way), and the bound owns
  * up to the doubt meanwhile. ptpu_steer() steps the output to the selected
- * source.
+ * source. A step that is a leap second (arbiter_leap.c) is counted as one,
+ * not as a disruption.
  */
 static void jump_declare(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 {
 	struct ptpu_jump *j = &arb->jump;
 	struct ptpu_source *s;
 	u32 i, k;
+	/* Judged before the loop below consumes the suspect's post-jump sample. */
+	bool leap = ptpu_leap_declared(arb);
 
 	j->active = false;
 	for (i = 0; i < PTPU_MAX_SOURCES; i++) {
@@ -58,8 +61,13 @@ static void jump_declare(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 	arb->step_hint = arb->jump.shift;
 	arb->step_tol = arb->jump.tol;
 	arb->force_step = true;
-	arb->disruptions++;
-	ev->mask |= PTPU_EV_DISRUPTION;
+	if (leap) {
+		arb->leaps++;
+		ev->mask |= PTPU_EV_LEAP;
+	} else {
+		arb->disruptions++;
+		ev->mask |= PTPU_EV_DISRUPTION;
+	}
 }
 
 /*
@@ -323,6 +331,7 @@ void ptpu_take_sample(struct ptpu_arbiter *arb, u32 idx,
 	s->has_last = true;
 	s->leap = smp->leap;
 	s->stratum = smp->stratum;
+	ptpu_leap_note(arb, s, smp);
 	s->lost = false;
 	s->withdrawn = false;
 

@@ -161,6 +161,12 @@ s64 ptpu_src_deviation(const struct ptpu_arbiter *arb,
 void ptpu_mark_lost(struct ptpu_arbiter *arb, struct ptpu_events *ev);
 void ptpu_select(struct ptpu_arbiter *arb, struct ptpu_events *ev);
 
+/* arbiter_leap.c */
+void ptpu_leap_note(struct ptpu_arbiter *arb, struct ptpu_source *s,
+		    const struct ptpu_sample *smp);
+u32 ptpu_leap_flags(const struct ptpu_arbiter *arb, s64 utc_ns);
+bool ptpu_leap_declared(struct ptpu_arbiter *arb);
+
 /* arbiter_steer.c */
 void ptpu_steer(struct ptpu_arbiter *arb, struct ptpu_events *ev);
 

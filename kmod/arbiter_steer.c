@@ -253,10 +253,7 @@ void ptpu_steer(struct ptpu_arbiter *arb, struct ptpu_events *ev)
 					cover(&m, arb->src[i].cur_est, arb->src[i].cur_bound,
 					      arb->src[i].est.freq, arb->src[i].est.drift_ppb);
 		}
-		if (s->leap == PTPU_LEAP_INS)
-			m.flags |= PTPU_MODEL_LEAP_INS;
-		else if (s->leap == PTPU_LEAP_DEL)
-			m.flags |= PTPU_MODEL_LEAP_DEL;
+		m.flags |= ptpu_leap_flags(arb, m.ref0);
 	}
 
 	if (arb->jump.active)

@@ -21,6 +21,7 @@ static void status_fill(const struct ptpu_arbiter *arb, struct ptpu_status *st)
 	st->jump_pending = arb->jump.active;
 	st->settled = arb->settled;
 	st->disruptions = arb->disruptions;
+	st->leaps = arb->leaps;
 	st->steps = arb->steps;
 	st->last_step_raw = arb->last_step_raw;
 	st->last_step_ns = arb->last_step_ns;

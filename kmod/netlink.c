@@ -197,7 +197,8 @@ static int ptpu_nl_fill_selection(struct sk_buff *skb, const void *arg)
 	return 0;
 }
 
-static int ptpu_nl_fill_disruption(struct sk_buff *skb, const void *arg)
+/* A disruption's or a leap second's step: the same attributes. */
+static int ptpu_nl_fill_step(struct sk_buff *skb, const void *arg)
 {
 	const struct ptpu_nl_ev_status *e = arg;
 
@@ -206,6 +207,8 @@ static int ptpu_nl_fill_disruption(struct sk_buff *skb, const void *arg)
 	    nla_put_s64(skb, PTP_UNIFIED_A_STATUS_LAST_STEP_RAW, e->st.last_step_raw,
 			PTP_UNIFIED_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(skb, PTP_UNIFIED_A_STATUS_DISRUPTIONS, e->st.disruptions,
+			      PTP_UNIFIED_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(skb, PTP_UNIFIED_A_STATUS_LEAPS, e->st.leaps,
 			      PTP_UNIFIED_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(skb, PTP_UNIFIED_A_STATUS_STEPS, e->st.steps,
 			      PTP_UNIFIED_A_STATUS_PAD))
@@ -252,7 +255,9 @@ static int ptpu_nl_on_event(struct notifier_block *nb, unsigned long mask,
 	raw = ktime_get_raw_ns();
 	ptpu_status_read(event->view, raw, &e.st, e.name);
 	if (mask & PTPU_EV_DISRUPTION)
-		ptpu_nl_event(PTP_UNIFIED_CMD_EV_DISRUPTION, ptpu_nl_fill_disruption, &e);
+		ptpu_nl_event(PTP_UNIFIED_CMD_EV_DISRUPTION, ptpu_nl_fill_step, &e);
+	if (mask & PTPU_EV_LEAP)
+		ptpu_nl_event(PTP_UNIFIED_CMD_EV_LEAP, ptpu_nl_fill_step, &e);
 	if (mask & PTPU_EV_SELECTION)
 		ptpu_nl_event(PTP_UNIFIED_CMD_EV_SELECTION, ptpu_nl_fill_selection, &e);
 	if (mask & PTPU_EV_STATE)

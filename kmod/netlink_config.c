@@ -301,8 +301,18 @@ int ptpu_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* The leap second the clock announces for tonight (its model's flags). */
+static u8 ptpu_nl_leap_of(const struct ptpu_model *m)
+{
+	if (m->flags & PTPU_MODEL_LEAP_INS)
+		return PTP_UNIFIED_LEAP_INS;
+	if (m->flags & PTPU_MODEL_LEAP_DEL)
+		return PTP_UNIFIED_LEAP_DEL;
+	return PTP_UNIFIED_LEAP_NONE;
+}
+
 static int ptpu_nl_put_status(struct sk_buff *skb, const struct ptpu_status *st,
-			      const char *selected, s64 raw)
+			      const char *selected, u8 leap, s64 raw)
 {
 	if (nla_put_u32(skb, PTP_UNIFIED_A_STATUS_STATE, st->state) ||
 	    (st->selected >= 0 &&
@@ -311,6 +321,9 @@ static int ptpu_nl_put_status(struct sk_buff *skb, const struct ptpu_status *st,
 			      PTP_UNIFIED_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(skb, PTP_UNIFIED_A_STATUS_DISRUPTIONS, st->disruptions,
 			      PTP_UNIFIED_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(skb, PTP_UNIFIED_A_STATUS_LEAPS, st->leaps,
+			      PTP_UNIFIED_A_STATUS_PAD) ||
+	    nla_put_u8(skb, PTP_UNIFIED_A_STATUS_LEAP, leap) ||
 	    nla_put_u64_64bit(skb, PTP_UNIFIED_A_STATUS_STEPS, st->steps,
 			      PTP_UNIFIED_A_STATUS_PAD) ||
 	    nla_put_s64(skb, PTP_UNIFIED_A_STATUS_LAST_STEP, st->last_step_ns,
@@ -340,19 +353,21 @@ int ptpu_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 	s64 raw;
+	u8 leap;
 
 	snap = ptpu_snapshot_take(info->user_ptr[0]);
 	if (!snap)
 		return -ENOMEM;
 	raw = snap->raw;
 	ptpu_status_read(&snap->view, raw, &st, name);
+	leap = ptpu_nl_leap_of(&snap->view.model);
 	kvfree(snap);
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &ptpu_nl_family, 0, PTP_UNIFIED_CMD_STATUS_GET);
-	if (!hdr || ptpu_nl_put_status(msg, &st, name, raw)) {
+	if (!hdr || ptpu_nl_put_status(msg, &st, name, leap, raw)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

@@ -54,6 +54,7 @@ enum ptpu_status_field {
 	PTPU_ST_STATE,
 	PTPU_ST_BOUND,
 	PTPU_ST_DISRUPTIONS,
+	PTPU_ST_LEAPS,
 	PTPU_ST_STEPS,
 	PTPU_ST_LAST_STEP,
 	PTPU_ST_LAST_STEP_AGE,
@@ -75,6 +76,8 @@ static ssize_t ptpu_status_field_emit(char *buf, const struct ptpu_snapshot *sna
 		return sysfs_emit(buf, "%llu\n", st.bound_ns);
 	case PTPU_ST_DISRUPTIONS:
 		return sysfs_emit(buf, "%llu\n", st.disruptions);
+	case PTPU_ST_LEAPS:
+		return sysfs_emit(buf, "%llu\n", st.leaps);
 	case PTPU_ST_STEPS:
 		return sysfs_emit(buf, "%llu\n", st.steps);
 	case PTPU_ST_LAST_STEP:
@@ -111,6 +114,7 @@ PTPU_STATUS_ATTR(selected_source, PTPU_ST_SELECTED);
 PTPU_STATUS_ATTR(state, PTPU_ST_STATE);
 PTPU_STATUS_ATTR(bound_ns, PTPU_ST_BOUND);
 PTPU_STATUS_ATTR(disruption_count, PTPU_ST_DISRUPTIONS);
+PTPU_STATUS_ATTR(leap_count, PTPU_ST_LEAPS);
 PTPU_STATUS_ATTR(step_count, PTPU_ST_STEPS);
 PTPU_STATUS_ATTR(last_step_ns, PTPU_ST_LAST_STEP);
 PTPU_STATUS_ATTR(last_step_age_ns, PTPU_ST_LAST_STEP_AGE);
@@ -120,6 +124,7 @@ static struct attribute *ptpu_state_attrs[] = {
 	&dev_attr_state.attr,
 	&dev_attr_bound_ns.attr,
 	&dev_attr_disruption_count.attr,
+	&dev_attr_leap_count.attr,
 	&dev_attr_step_count.attr,
 	&dev_attr_last_step_ns.attr,
 	&dev_attr_last_step_age_ns.attr,
@@ -286,6 +291,8 @@ static int ptpu_sysfs_on_event(struct notifier_block *nb, unsigned long mask,
 
 	if (mask & PTPU_EV_DISRUPTION)
 		sysfs_notify(kobj, NULL, "disruption_count");
+	if (mask & PTPU_EV_LEAP)
+		sysfs_notify(kobj, NULL, "leap_count");
 	if (mask & PTPU_EV_SELECTION)
 		sysfs_notify(kobj, NULL, "selected_source");
 	if (mask & PTPU_EV_STATE)

@@ -75,6 +75,8 @@ void ptpu_update_end(struct ptpu_dev *pd, const struct ptpu_events *ev)
 	if (ev->mask & PTPU_EV_DISRUPTION)
 		dev_info_ratelimited(pd->dev, "disruption: clock stepped by %lld ns\n",
 				     ev->step_ns);
+	if (ev->mask & PTPU_EV_LEAP)
+		dev_info(pd->dev, "leap second: clock stepped by %lld ns\n", ev->step_ns);
 	raw_notifier_call_chain(&pd->subscribers, ev->mask, &e);
 }
 

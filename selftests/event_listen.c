@@ -73,6 +73,10 @@ int main(int argc, char **argv)
 		case PTP_UNIFIED_CMD_EV_SOURCE_LOST:
 			printf("event: source lost \"%s\" (%s)\n", ev.name, ptpu_nl_class_name(ev.cls));
 			break;
+		case PTP_UNIFIED_CMD_EV_LEAP:
+			printf("event: leap second, step %+lld ns (leaps %llu)\n",
+			       (long long)ev.step_ns, (unsigned long long)ev.leaps);
+			break;
 		case PTP_UNIFIED_CMD_EV_DISRUPTION:
 			printf("event: disruption %llu, step %+.6f s; the event arrived %.1f us after the step\n",
 			       (unsigned long long)ev.disruptions, ev.step_ns / 1e9,

@@ -294,6 +294,7 @@ TEST_F(nl, status)
 	ASSERT_EQ(0, sys_read(self, "state", state, sizeof(state)));
 	EXPECT_STREQ(ptpu_nl_state_name(st.state), state);
 	EXPECT_EQ(sys_ll(self, "disruption_count"), (long long)st.disruptions);
+	EXPECT_EQ(sys_ll(self, "leap_count"), (long long)st.leaps);
 	EXPECT_EQ(sys_ll(self, "step_count"), (long long)st.steps);
 
 	/* STATUS_GET takes no attribute at all. */

@@ -41,7 +41,7 @@ struct sys_src {
 
 struct snap {
 	char state[32], selected[32];
-	long long bound, disruptions, steps, last_step_ns, last_step_age;
+	long long bound, disruptions, leaps, steps, last_step_ns, last_step_age;
 	long long bound_at;		/* CLOCK_MONOTONIC when bound was read, ns */
 	long long bound_rate_ppb;	/* the fastest the clock's bound can grow */
 	int n;
@@ -120,6 +120,7 @@ static void take_snap(struct snap *s)
 	/* The output's bound grows at the max drift plus its correction rate. */
 	s->bound_rate_ppb = read_ll(sysdir, "max_drift_ppb") + read_ll(sysdir, "slew_limit_ppb");
 	s->disruptions = read_ll(sysdir, "disruption_count");
+	s->leaps = read_ll(sysdir, "leap_count");
 	s->steps = read_ll(sysdir, "step_count");
 	s->last_step_ns = read_ll(sysdir, "last_step_ns");
 	s->last_step_age = read_ll(sysdir, "last_step_age_ns");
@@ -167,7 +168,7 @@ static bool same_discrete(const struct snap *a, const struct snap *b)
 	int i;
 
 	if (strcmp(a->state, b->state) || strcmp(a->selected, b->selected) ||
-	    a->disruptions != b->disruptions || a->steps != b->steps ||
+	    a->disruptions != b->disruptions || a->leaps != b->leaps || a->steps != b->steps ||
 	    a->last_step_ns != b->last_step_ns || a->n != b->n)
 		return false;
 	for (i = 0; i < a->n; i++) {
@@ -311,8 +312,8 @@ static const struct sys_src *find_src(const struct snap *s, const char *name)
 
 static const char *const top_keys[] = { "clock", "system", "sources", NULL };
 static const char *const clock_keys[] = {
-	"device", "state", "selected", "bound_ns", "disruptions", "steps",
-	"last_step_ns", "last_step_age_ns", NULL };
+	"device", "state", "selected", "bound_ns", "disruptions", "leaps", "leap",
+	"steps", "last_step_ns", "last_step_age_ns", NULL };
 static const char *const system_keys[] = {
 	"offset_ns", "read_method", "freq_ppb", "maxerror_us", "esterror_us",
 	"synchronised", NULL };
@@ -373,6 +374,16 @@ static void check_clock(struct json_object *c, const struct snap *a, const struc
 		x = json_object_get_int64(get(c, "disruptions"));
 		finding(x == a->disruptions, "clock.disruptions %lld is sysfs disruption_count %lld",
 			x, a->disruptions);
+	}
+	if (typed(c, "clock", "leaps", "i")) {
+		x = json_object_get_int64(get(c, "leaps"));
+		finding(x == a->leaps, "clock.leaps %lld is sysfs leap_count %lld", x, a->leaps);
+	}
+	if (typed(c, "clock", "leap", "s")) {
+		const char *l = json_object_get_string(get(c, "leap"));
+
+		finding(!strcmp(l, "none") || !strcmp(l, "insert") || !strcmp(l, "delete"),
+			"clock.leap \"%s\" is none, insert or delete", l);
 	}
 	if (typed(c, "clock", "steps", "i")) {
 		x = json_object_get_int64(get(c, "steps"));

@@ -2,6 +2,7 @@
 /*
  * See module_link.h. Log lines:
  *   phc-steer[t]: module event disruption step %+lld ns (disruptions %llu)
+ *   phc-steer[t]: module event leap second step %+lld ns (leaps %llu)
  *   phc-steer[t]: module event selection <source> state <state>
  *   phc-steer[t]: module event lost <source>
  */
@@ -47,6 +48,11 @@ static void on_event(struct module_link *ml, const struct ptpu_nl_event *ev)
 		log_notice(ml->log, "module event disruption step %+lld ns (disruptions %llu)",
 			   (long long)ev->step_ns, (unsigned long long)ev->disruptions);
 		steer_step_now(ml->st);
+		break;
+	case PTP_UNIFIED_CMD_EV_LEAP:
+		log_notice(ml->log, "module event leap second step %+lld ns (leaps %llu)",
+			   (long long)ev->step_ns, (unsigned long long)ev->leaps);
+		steer_leap_stepped(ml->st);
 		break;
 	case PTP_UNIFIED_CMD_EV_SELECTION:
 	case PTP_UNIFIED_CMD_EV_STATE:
@@ -97,7 +103,6 @@ static void on_refresh(void *arg)
 {
 	struct module_link *ml = arg;
 	struct ptpu_nl_status st;
-	struct ptpu_nl_source src;
 
 	if (!ptpu_nl_status_get(ml->nl, &st)) {
 		steer_set_reference_bound(ml->st, (int64_t)st.bound_ns);
@@ -109,9 +114,13 @@ static void on_refresh(void *arg)
 			ml->state = st.state;
 			ml->have_state = true;
 		}
-		if (st.selected[0] && !ptpu_nl_source_get(ml->nl, st.selected, &src))
-			steer_set_leap(ml->st, src.leap == PTP_UNIFIED_LEAP_INS ? 1 :
-					       src.leap == PTP_UNIFIED_LEAP_DEL ? -1 : 0);
+		/*
+		 * The clock's announcement, not its selected source's: kvm
+		 * announces nothing, and the clock passes on what a majority
+		 * of its external sources announce (docs/design.md).
+		 */
+		steer_set_leap(ml->st, st.leap == PTP_UNIFIED_LEAP_INS ? 1 :
+				       st.leap == PTP_UNIFIED_LEAP_DEL ? -1 : 0);
 	}
 	evloop_timer_set(&ml->refresh, mono_now() + MODULE_LINK_REFRESH_NS);
 }

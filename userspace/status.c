@@ -5,6 +5,7 @@
  *   Reference clock : /dev/ptp0 (ptp_unified), synchronised, source kvm
  *   Error bound     : 2.3us
  *   Disruptions     : 1, last step +5.491687s 12m03s ago
+ *   Leap seconds    : 0, none announced
  *   System clock    : 41ns ahead of the reference (read precise)
  *   Frequency       : -9.132 ppm
  *   Max/est error   : 18us / 2us, synchronised
@@ -104,6 +105,10 @@ static void print_text(const struct status *s, FILE *out)
 			(double)(s->clock.raw_ns - s->clock.last_step_raw_ns) / 1e9, s->clock.steps);
 	else
 		fprintf(out, "Disruptions     : %" PRIu64 ", no step\n", s->clock.disruptions);
+	fprintf(out, "Leap seconds    : %" PRIu64 ", %s\n", s->clock.leaps,
+		s->clock.leap == PTP_UNIFIED_LEAP_INS ? "insertion announced for midnight UTC" :
+		s->clock.leap == PTP_UNIFIED_LEAP_DEL ? "deletion announced for midnight UTC" :
+							"none announced");
 	if (s->have_sys)
 		fprintf(out, "System clock    : %s %s the reference (read %s)\n",
 			fmt_ns(c, sizeof(c), (double)llabs(s->sys.offset_ns), false),
@@ -140,6 +145,8 @@ static void print_json(const struct status *s, FILE *out)
 			       json_object_new_string(s->clock.selected) : NULL);
 	json_object_object_add(c, "bound_ns", json_object_new_int64((int64_t)s->clock.bound_ns));
 	json_object_object_add(c, "disruptions", json_object_new_int64((int64_t)s->clock.disruptions));
+	json_object_object_add(c, "leaps", json_object_new_int64((int64_t)s->clock.leaps));
+	json_object_object_add(c, "leap", json_object_new_string(ptpu_nl_leap_name(s->clock.leap)));
 	json_object_object_add(c, "steps", json_object_new_int64((int64_t)s->clock.steps));
 	json_object_object_add(c, "last_step_ns", json_object_new_int64(s->clock.last_step_ns));
 	json_object_object_add(c, "last_step_age_ns", s->clock.last_step_raw_ns ?

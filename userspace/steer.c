@@ -36,6 +36,7 @@ struct steer {
 	int64_t poll_ns;
 	int64_t next_poll;
 	bool step_pending;
+	const char *step_reason;	/* for the log line of that step */
 	bool updated;		/* the servo has jumped or locked once */
 	int64_t ref_bound_ns;
 	int leap;		/* announced */
@@ -279,7 +280,7 @@ static void poll_once(struct steer *st)
 
 	if (st->step_pending) {
 		st->step_pending = false;
-		ret = step(st, &r, "disruption event");
+		ret = step(st, &r, st->step_reason);
 		if (ret) {
 			fail(st, "cannot step CLOCK_REALTIME", ret);
 			return;
@@ -349,12 +350,28 @@ static void on_timer(void *arg)
 	poll_once(st);
 }
 
-void steer_step_now(struct steer *st)
+static void step_soon(struct steer *st, const char *reason)
 {
 	st->step_pending = true;
+	st->step_reason = reason;
 	/* Run the poll at once; the cadence restarts from here. */
 	st->next_poll = mono_ns() - st->poll_ns;
 	evloop_timer_set(&st->timer, mono_ns());
+}
+
+void steer_step_now(struct steer *st)
+{
+	step_soon(st, "disruption event");
+}
+
+void steer_leap_stepped(struct steer *st)
+{
+	if (st->leap_armed) {
+		log_notice(st->log, "leap second: the kernel %s it itself at midnight",
+			   st->leap_armed > 0 ? "inserted" : "deleted");
+		return;
+	}
+	step_soon(st, "leap second event");
 }
 
 void steer_set_reference_bound(struct steer *st, int64_t bound_ns)

@@ -52,6 +52,13 @@ void steer_destroy(struct steer *st);
  */
 void steer_step_now(struct steer *st);
 
+/*
+ * The PHC stepped by a leap second. A kernel that had it armed took it
+ * too, at its own midnight: nothing to do. Otherwise (a leap nobody
+ * announced) CLOCK_REALTIME steps onto the PHC now, as for a disruption.
+ */
+void steer_leap_stepped(struct steer *st);
+
 /* The PHC's own error bound (ns), added to the kernel's maxerror. */
 void steer_set_reference_bound(struct steer *st, int64_t bound_ns);
 

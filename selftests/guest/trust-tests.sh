@@ -83,7 +83,7 @@ t_liar_plus_honest() {
 	ut_watch /tmp/steer_liar2.log "$ut_srv" "$ut_liar"
 }
 
-# (suite leap) L1 set its clock 3 minutes before the end of December 31
+# (suite leap) L1 set its clock 2 minutes before the end of December 31
 # UTC and armed a leap second insertion; at midnight it steps its clock,
 # kvm's reference, back 1 s. An NTP server on L1 announces the leap
 # (leap indicator 1) to phc-steer, which feeds the module. trust_watch -L
@@ -92,7 +92,7 @@ t_liar_plus_honest() {
 # leap and the check proves nothing), the unified clock must follow with
 # one step of the same size within 2 s and otherwise stay within its bound
 # of the host's, kvm selected with a bound under 100 us. The module must
-# count it as a leap (sysfs leap_count, proposed by issue 15), not as a
+# count it as a leap (sysfs leap_count), not as a
 # disruption, and pass the announcement on: phc-steer arms the leap in the
 # guest kernel, which then inserts it itself, so phc-steer never steps.
 t_leap_second() {

@@ -80,23 +80,43 @@ static void test_freerun(void)
 	world_free(w);
 }
 
+/*
+ * The leap flags carry what a majority of the surviving external sources
+ * announce, whichever source is selected (kvm announces nothing): one
+ * NTP source beside kvm is a majority of one; one of two is not.
+ */
 static void test_leap(void)
 {
 	struct world *w = world_new(0, 0, SEC, NULL);
 	struct simsrc *k = add_src(w, "kvm", PTPU_CLASS_KVM, SEC, 0, 100, US);
+	struct simsrc *n = add_src(w, "ntp", PTPU_CLASS_NTP, SEC, 0, 100, MS);
+	struct simsrc *n2;
 	u32 lf = PTPU_MODEL_LEAP_INS | PTPU_MODEL_LEAP_DEL;
 
 	run_for(w, 5 * SEC);
 	TAP_EQ(model(w)->flags & lf, 0, "leap: none announced");
 	k->leap = PTPU_LEAP_INS;
 	run_for(w, 2 * SEC);
+	TAP_EQ(model(w)->flags & lf, 0, "leap: kvm's leap indicator is not an announcement");
+	k->leap = PTPU_LEAP_NONE;
+	n->leap = PTPU_LEAP_INS;
+	run_for(w, 2 * SEC);
+	TAP_EQ(status(w).selected, k->idx, "leap: kvm selected");
 	TAP_EQ(model(w)->flags & lf, PTPU_MODEL_LEAP_INS, "leap: insertion passed through");
-	k->leap = PTPU_LEAP_DEL;
+	n->leap = PTPU_LEAP_DEL;
 	run_for(w, 2 * SEC);
 	TAP_EQ(model(w)->flags & lf, PTPU_MODEL_LEAP_DEL, "leap: deletion passed through");
-	k->leap = PTPU_LEAP_NONE;
+	n->leap = PTPU_LEAP_NONE;
 	run_for(w, 2 * SEC);
 	TAP_EQ(model(w)->flags & lf, 0, "leap: cleared");
+	n2 = add_src(w, "ntp2", PTPU_CLASS_NTP, SEC, 0, 100, MS);
+	run_for(w, 5 * SEC);
+	n2->leap = PTPU_LEAP_INS;
+	run_for(w, 2 * SEC);
+	TAP_EQ(model(w)->flags & lf, 0, "leap: one of two external sources is no majority");
+	n->leap = PTPU_LEAP_INS;
+	run_for(w, 2 * SEC);
+	TAP_EQ(model(w)->flags & lf, PTPU_MODEL_LEAP_INS, "leap: two of two are");
 	world_free(w);
 }
 

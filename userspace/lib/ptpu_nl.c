@@ -698,6 +698,8 @@ static struct nla_policy status_policy[PTP_UNIFIED_A_STATUS_MAX + 1] = {
 	[PTP_UNIFIED_A_STATUS_TIME] = { .type = NLA_S64 },
 	[PTP_UNIFIED_A_STATUS_RAW] = { .type = NLA_S64 },
 	[PTP_UNIFIED_A_STATUS_DRIFT] = { .type = NLA_U32 },
+	[PTP_UNIFIED_A_STATUS_LEAPS] = { .type = NLA_U64 },
+	[PTP_UNIFIED_A_STATUS_LEAP] = { .type = NLA_U8 },
 };
 
 static int status_parse(struct nl_msg *msg, void *arg)
@@ -712,6 +714,8 @@ static int status_parse(struct nl_msg *msg, void *arg)
 	get_name(st->selected, tb[PTP_UNIFIED_A_STATUS_SELECTED]);
 	st->bound_ns = GET(tb, PTP_UNIFIED_A_STATUS_BOUND, nla_get_u64, 0);
 	st->disruptions = GET(tb, PTP_UNIFIED_A_STATUS_DISRUPTIONS, nla_get_u64, 0);
+	st->leaps = GET(tb, PTP_UNIFIED_A_STATUS_LEAPS, nla_get_u64, 0);
+	st->leap = GET(tb, PTP_UNIFIED_A_STATUS_LEAP, nla_get_u8, 0);
 	st->steps = GET(tb, PTP_UNIFIED_A_STATUS_STEPS, nla_get_u64, 0);
 	st->last_step_ns = GET(tb, PTP_UNIFIED_A_STATUS_LAST_STEP, nla_get_s64, 0);
 	st->last_step_raw_ns = GET(tb, PTP_UNIFIED_A_STATUS_LAST_STEP_RAW, nla_get_s64, 0);
@@ -791,6 +795,7 @@ static int event_parse(struct nl_msg *msg, void *arg)
 	case PTP_UNIFIED_CMD_EV_SELECTION:
 	case PTP_UNIFIED_CMD_EV_STATE:
 	case PTP_UNIFIED_CMD_EV_DISRUPTION:
+	case PTP_UNIFIED_CMD_EV_LEAP:
 		if (genlmsg_parse(nlh, 0, tb, PTP_UNIFIED_A_STATUS_MAX, status_policy))
 			return NL_SKIP;
 		ev->state = GET(tb, PTP_UNIFIED_A_STATUS_STATE, nla_get_u32, 0);
@@ -798,6 +803,7 @@ static int event_parse(struct nl_msg *msg, void *arg)
 		ev->step_ns = GET(tb, PTP_UNIFIED_A_STATUS_LAST_STEP, nla_get_s64, 0);
 		ev->step_raw_ns = GET(tb, PTP_UNIFIED_A_STATUS_LAST_STEP_RAW, nla_get_s64, 0);
 		ev->disruptions = GET(tb, PTP_UNIFIED_A_STATUS_DISRUPTIONS, nla_get_u64, 0);
+		ev->leaps = GET(tb, PTP_UNIFIED_A_STATUS_LEAPS, nla_get_u64, 0);
 		ev->steps = GET(tb, PTP_UNIFIED_A_STATUS_STEPS, nla_get_u64, 0);
 		break;
 	default:

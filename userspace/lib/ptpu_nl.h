@@ -151,6 +151,8 @@ struct ptpu_nl_status {
 	char selected[PTP_UNIFIED_NAME_LEN];	/* "" when none */
 	uint64_t bound_ns;		/* at raw_ns */
 	uint64_t disruptions;
+	uint64_t leaps;			/* leap seconds the clock stepped by */
+	uint8_t leap;			/* enum ptp_unified_leap: announced for tonight */
 	uint64_t steps;
 	int64_t last_step_ns;
 	int64_t last_step_raw_ns;	/* 0: no step yet */
@@ -173,10 +175,11 @@ struct ptpu_nl_event {
 	/* EV_SELECTION, EV_STATE: the selected source; EV_SOURCE_LOST: the lost one */
 	char name[PTP_UNIFIED_NAME_LEN];
 	unsigned int cls;		/* EV_SOURCE_LOST */
-	/* EV_DISRUPTION */
+	/* EV_DISRUPTION, EV_LEAP */
 	int64_t step_ns;
 	int64_t step_raw_ns;		/* CLOCK_MONOTONIC_RAW of the step */
 	uint64_t disruptions;
+	uint64_t leaps;
 	uint64_t steps;
 };
 

@@ -2,7 +2,8 @@
 /*
  * The steering loop end to end on simulated clocks (mock_clocks.c): from
  * +0.5 s with a 100 ppm error it steps once on the first update and locks;
- * a disruption event steps at once, not at the next poll; a vanished device
+ * a disruption event steps at once, not at the next poll, and so does a
+ * leap second the kernel had not armed; a vanished device
  * is waited for; the kernel is told it is synchronised; the log lines have
  * the documented formats, in text and JSON; a poll observer (the ClockBound
  * publisher's seam) hears every poll with what it read and did.
@@ -23,6 +24,8 @@
 static struct steer *st;
 static struct evloop *loop;
 static int64_t event_at;
+/* The event is a leap second (the PHC stepped back 1 s), not a pause. */
+static bool leap_event;
 
 /* What the poll observer heard. */
 static struct {
@@ -54,9 +57,15 @@ static void observer(void *arg, const struct steer_poll *p)
 static void disrupt(void *arg)
 {
 	(void)arg;
+	event_at = mono_ns();
+	if (leap_event) {
+		/* The host inserted a leap second; nothing armed it here. */
+		mock.offset_ns += 1e9;
+		steer_leap_stepped(st);
+		return;
+	}
 	/* The VM was paused 5 s: CLOCK_REALTIME is 5 s behind the PHC. */
 	mock.offset_ns -= 5e9;
-	event_at = mono_ns();
 	steer_step_now(st);
 }
 
@@ -212,6 +221,31 @@ static void text_run(void)
 	free(log);
 }
 
+/* A leap second nobody announced: the PHC stepped back, so does the loop, at once. */
+static void leap_run(void)
+{
+	struct config cfg;
+	long long step = 0;
+	bool have;
+	char *log;
+
+	memset(&mock, 0, sizeof(mock));
+	config_defaults(&cfg);
+	snprintf(cfg.device, sizeof(cfg.device), "/dev/ptp_mock");
+	cfg.poll_s = 0.05;
+	leap_event = true;
+	log = run(&cfg, 2.0, true);
+	leap_event = false;
+	have = logged_step(log, "leap second event", &step);
+	ok(have && llabs(step + 1000000000LL) < 100000,
+	   "an unarmed leap second event stepped back by 1 s (%lld ns)", step);
+	ok(mock.last_step_at - event_at < 10 * NS_PER_MS,
+	   "at once: %lld us after the event (poll interval 50 ms)",
+	   (long long)((mock.last_step_at - event_at) / 1000));
+	ok(!strstr(log, "disruption event"), "logged as a leap second, not a disruption");
+	free(log);
+}
+
 static void json_run(void)
 {
 	struct config cfg;
@@ -265,6 +299,7 @@ static void json_run(void)
 int main(void)
 {
 	text_run();
+	leap_run();
 	json_run();
 	return tap_done();
 }

@@ -135,7 +135,10 @@ enum {
 	PTP_UNIFIED_A_CONFIG_MAX = (__PTP_UNIFIED_A_CONFIG_MAX - 1)
 };
 
-/* STATUS_GET replies, and the EV_SELECTION, EV_DISRUPTION, EV_STATE events. */
+/*
+ * STATUS_GET replies, and the EV_SELECTION, EV_DISRUPTION, EV_STATE, EV_LEAP
+ * events.
+ */
 enum {
 	PTP_UNIFIED_A_STATUS_STATE = 1,		/* u32, enum ptp_unified_state */
 	PTP_UNIFIED_A_STATUS_SELECTED,		/* string; absent: none */
@@ -148,6 +151,8 @@ enum {
 	PTP_UNIFIED_A_STATUS_TIME,		/* s64 ns, the clock at RAW */
 	PTP_UNIFIED_A_STATUS_RAW,		/* s64 ns */
 	PTP_UNIFIED_A_STATUS_DRIFT,		/* u32 ppb, growth of BOUND after RAW */
+	PTP_UNIFIED_A_STATUS_LEAPS,		/* u64, leap seconds since load */
+	PTP_UNIFIED_A_STATUS_LEAP,		/* u8, enum ptp_unified_leap: tonight's */
 
 	__PTP_UNIFIED_A_STATUS_MAX,
 	PTP_UNIFIED_A_STATUS_MAX = (__PTP_UNIFIED_A_STATUS_MAX - 1)
@@ -165,6 +170,7 @@ enum {
 	PTP_UNIFIED_CMD_EV_DISRUPTION,		/* event */
 	PTP_UNIFIED_CMD_EV_SOURCE_LOST,		/* event */
 	PTP_UNIFIED_CMD_EV_STATE,		/* event */
+	PTP_UNIFIED_CMD_EV_LEAP,		/* event */
 
 	__PTP_UNIFIED_CMD_MAX,
 	PTP_UNIFIED_CMD_MAX = (__PTP_UNIFIED_CMD_MAX - 1)
