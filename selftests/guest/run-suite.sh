@@ -5,7 +5,7 @@
 # check, the output of each check as "# " diagnostics.
 #
 # usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|
-#                     clockbound|readcost|rtcedge|canary|untrusted|leap
+#                     clockbound|readcost|rtcedge|canary|untrusted|leap|trust
 #                     tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
@@ -639,9 +639,11 @@ elif [ "$suite" = readcost ]; then
 	check read_cost t_read_cost
 # Lying NTP servers beside kvm, and a leap second (trust-tests.sh): nested
 # only, suites of their own (L1 serves them NTP, and suite leap sets L1's
-# clock to the end of a year).
-elif [ "$suite" = untrusted ]; then
+# clock to the end of a year); suite trust runs both in one boot.
+elif [ "$suite" = untrusted ] || [ "$suite" = trust ]; then
 	check kvm_selected t_kvm_selected
+	# The leap first: L1's midnight comes about 2 minutes after its boot.
+	[ "$suite" = trust ] && check leap_second t_leap_second
 	check liar_beside_kvm t_liar_beside_kvm
 	check liar_plus_honest t_liar_plus_honest
 elif [ "$suite" = leap ]; then

@@ -24,10 +24,11 @@
 # phc-steer must not step the system clock after its first update either.
 #
 # 40 s is about 20 of the liar's answers (phc-steer polls every 2 s) and
-# 400 reads. make check runs suite untrusted on both kernels (scripts/
+# 400 reads. make check runs suite trust (the leap second, then the
+# liars, in one boot) on 6.1 and suite untrusted on 6.12 (scripts/
 # check.sh); by hand:
 #   selftests/vm/run-guest.sh --kernel K --kind nested \
-#       --suite untrusted|leap --out DIR --timeout 900
+#       --suite untrusted|leap|trust --out DIR --timeout 900
 # Variables are prefixed ut_.
 
 ut_srv=10.0.2.2:${ptpu_ntp_port:-11123}

@@ -27,6 +27,7 @@
 # CLOCK_REALTIME, kvm's reference, back 1 s at 00:00:00), and serves its
 # clock over NTP with leap indicator 1 (ntp_liar.py --offset 0 --leap 1);
 # L2 learns the midnight as ptpu_leap_at and the port as ptpu_leapann_port.
+# Suite trust (make check's 6.1 run) gets both, in one boot.
 set -u
 R=$ptpu_results
 K=$ptpu_kernel
@@ -51,23 +52,10 @@ fi
 # command line (ptpu_ntp_port, ptpu_liar_port).
 l2_net=()
 ntp_pids=
+# Suite trust is both: the leap first (set up before the servers, so that
+# chronyd starts on the clock it will serve), then the liars.
 case $ptpu_suite in
-untrusted)
-	ntp_port=11123 liar_port=11124
-	ip link set lo up
-	"$here/chronyd-serve.sh" /run/l1-ntp $ntp_port >"$R/l1-ntp.log" 2>&1 &
-	ntp_pids=$!
-	python3 "$here/ntp_liar.py" --port $liar_port --offset 1.0 --parent $$ >>"$R/l1-ntp.log" 2>&1 &
-	ntp_pids="$ntp_pids $!"
-	for _ in $(seq 100); do
-		[ "$(ss -Hlun "( sport = :$ntp_port or sport = :$liar_port )" | wc -l)" = 2 ] && break
-		sleep 0.1
-	done
-	echo "L1: NTP on 127.0.0.1:$ntp_port (chronyd, L1's clock) and :$liar_port (ntp_liar.py, +1 s): $(ss -Hlun "( sport = :$ntp_port or sport = :$liar_port )" | wc -l) of 2 listening"
-	append="$append ptpu_ntp_port=$ntp_port ptpu_liar_port=$liar_port"
-	l2_net=(-netdev "user,id=n0" -device "virtio-net-pci,netdev=n0")
-	;;
-leap)
+leap|trust)
 	ann_port=11125
 	leap_at=$(date -u -d "$(($(date -u +%Y) + 1))-01-01 00:00:00" +%s)
 	date -u -s "@$((leap_at - ${ptpu_leap_lead:-120}))" >/dev/null
@@ -77,6 +65,23 @@ leap)
 	python3 "$here/ntp_liar.py" --port $ann_port --offset 0 --leap 1 --parent $$ >"$R/l1-ntp.log" 2>&1 &
 	ntp_pids=$!
 	append="$append ptpu_leap_at=$leap_at ptpu_leapann_port=$ann_port"
+	l2_net=(-netdev "user,id=n0" -device "virtio-net-pci,netdev=n0")
+	;;
+esac
+case $ptpu_suite in
+untrusted|trust)
+	ntp_port=11123 liar_port=11124
+	ip link set lo up
+	"$here/chronyd-serve.sh" /run/l1-ntp $ntp_port >>"$R/l1-ntp.log" 2>&1 &
+	ntp_pids="$ntp_pids $!"
+	python3 "$here/ntp_liar.py" --port $liar_port --offset 1.0 --parent $$ >>"$R/l1-ntp.log" 2>&1 &
+	ntp_pids="$ntp_pids $!"
+	for _ in $(seq 100); do
+		[ "$(ss -Hlun "( sport = :$ntp_port or sport = :$liar_port )" | wc -l)" = 2 ] && break
+		sleep 0.1
+	done
+	echo "L1: NTP on 127.0.0.1:$ntp_port (chronyd, L1's clock) and :$liar_port (ntp_liar.py, +1 s): $(ss -Hlun "( sport = :$ntp_port or sport = :$liar_port )" | wc -l) of 2 listening"
+	append="$append ptpu_ntp_port=$ntp_port ptpu_liar_port=$liar_port"
 	l2_net=(-netdev "user,id=n0" -device "virtio-net-pci,netdev=n0")
 	;;
 esac
@@ -206,7 +211,7 @@ done
 wait $l2
 echo "L1: L2 exited with $?"
 for p in $ntp_pids; do kill "$p" 2>/dev/null; done
-[ "$ptpu_suite" != leap ] || dmesg | grep -E 'leap second' | sed 's/^/L1 dmesg: /'
+case $ptpu_suite in leap|trust) dmesg | grep -E "leap second" | sed "s/^/L1 dmesg: /" ;; esac
 if ! grep -q '^# ptpu: guest done' "$R/tap.txt"; then
 	# QEMU with -no-reboot exits quietly on a guest triple fault: say so,
 	# with what L1's KVM logged about it.
