@@ -469,8 +469,6 @@ struct ptpu_arbiter {
  * @jitter_ns: RMS of its fit residuals
  * @age_ns: raw time asked minus its newest sample's raw time (-1: none)
  * @freq_ppb: its frequency against raw
- * @freq_doubt_ppb: how far @freq_ppb may be off: its fit's doubt, not the
- *	max drift its bound allows for (0 without estimate)
  */
 struct ptpu_source_status {
 	char name[PTPU_NAME_LEN];
@@ -489,7 +487,6 @@ struct ptpu_source_status {
 	u64 jitter_ns;
 	s64 age_ns;
 	s64 freq_ppb;
-	u32 freq_doubt_ppb;
 };
 
 /**

@@ -56,7 +56,6 @@ static void source_view_fill(const struct ptpu_arbiter *arb, int idx,
 		s->ops->status(s, st);
 	st->jitter_ns = s->count ? s->jitter : 0;
 	st->freq_ppb = s->count ? ptpu_mul_div_s64(s->est.freq, PTPU_PPB, 1LL << 32) : 0;
-	st->freq_doubt_ppb = s->count ? ptpu_u32_sat(s->uf) : 0;
 }
 
 /* A source's status at @now_raw from its view and the output @model. */

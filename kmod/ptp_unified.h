@@ -86,8 +86,6 @@ void ptpu_source_remove(struct ptpu_dev *pd, int idx);
 int ptpu_submit_sample(struct ptpu_dev *pd, int idx,
 		       const struct ptpu_sample *smp);
 void ptpu_source_withdraw(struct ptpu_dev *pd, int idx);
-bool ptpu_source_rate(struct ptpu_dev *pd, int idx, s64 *freq_ppb,
-		      u32 *doubt_ppb);
 s64 ptpu_clock_now(struct ptpu_dev *pd, struct system_time_snapshot *snap);
 s64 ptpu_update_begin(struct ptpu_dev *pd);
 void ptpu_update_end(struct ptpu_dev *pd, const struct ptpu_events *ev);

@@ -11,10 +11,8 @@
  * Every RTC read is a VM exit, so edges are timed rarely (one per interval)
  * and in a narrow window around the predicted edge: the work sleeps (on
  * hrtimers) until just before it and reads every few hundred microseconds.
- * The edge is predicted in RTC seconds at the rate the arbiter estimates
- * for the RTC (source_rtc_edge.h). Only when there is no recent, precisely
- * timed edge to predict from (at start, after a phase change, a pause or a
- * miss) does it search a whole second, more coarsely.
+ * Only when there is no recent edge to predict from (at start, after a
+ * phase change or a pause) does it search a whole second, more coarsely.
  */
 #include <linux/delay.h>
 #include <linux/device.h>
@@ -24,12 +22,12 @@
 
 #include "ptp_unified.h"
 #include "source_rtc.h"
-#include "source_rtc_edge.h"
 
 /* Coarse search: a whole second (and a bit), a read every 5 ms. */
 #define PTPU_RTC_SEARCH_NS	(1100 * NSEC_PER_MSEC)
 #define PTPU_RTC_SEARCH_STEP_US	5000
-/* Narrow window (source_rtc_edge.h): a read every 250 us. */
+/* Narrow window: predicted edge +/- 2 ms (+ the last edge's own bound). */
+#define PTPU_RTC_WINDOW_NS	(2 * NSEC_PER_MSEC)
 #define PTPU_RTC_WINDOW_STEP_US	250
 /* Wake this long before the window, then sleep precisely into it. */
 #define PTPU_RTC_WAKE_EARLY_NS	(50 * NSEC_PER_MSEC)
@@ -136,32 +134,15 @@ static void ptpu_rtc_failed(struct ptpu_rtc *r, int err)
 	ptpu_source_withdraw(r->pd, r->idx);
 }
 
-/* The RTC's rate as the arbiter estimates it; whole raw seconds until it does. */
-static void ptpu_rtc_rate(struct ptpu_rtc *r, struct ptpu_rtc_rate *rate)
-{
-	if (!ptpu_source_rate(r->pd, r->idx, &rate->freq_ppb, &rate->doubt_ppb)) {
-		rate->freq_ppb = 0;
-		rate->doubt_ppb = 0;
-	}
-}
-
 static void ptpu_rtc_work(struct work_struct *work)
 {
 	struct ptpu_rtc *r = container_of(to_delayed_work(work),
 					  struct ptpu_rtc, work);
 	struct ptpu_sample smp = {};
-	struct ptpu_rtc_rate rate;
 	s64 now = ktime_get_raw_ns(), next, target, window;
 	int ret;
 
-	ptpu_rtc_rate(r, &rate);
-	if (r->have_edge &&
-	    !ptpu_rtc_predict(r->edge_raw, r->edge_bound, &rate, now, &target,
-			      &window))
-		r->have_edge = false;
-
 	if (!r->have_edge) {
-		r->searches++;
 		ret = ptpu_rtc_find_edge(r, now + PTPU_RTC_SEARCH_NS,
 					 PTPU_RTC_SEARCH_STEP_US, &smp);
 		if (ret == -ECANCELED)
@@ -171,11 +152,13 @@ static void ptpu_rtc_work(struct work_struct *work)
 			goto resched;
 		}
 		/* Refine on the next edge: one second later, narrowly. */
-		if (!ptpu_rtc_predict(smp.raw_ns, smp.bound_ns, &rate, smp.raw_ns,
-				      &target, &window)) {
-			target = smp.raw_ns + NSEC_PER_SEC;
-			window = PTPU_RTC_WINDOW_NS + smp.bound_ns;
-		}
+		target = smp.raw_ns + NSEC_PER_SEC;
+		window = PTPU_RTC_WINDOW_NS + smp.bound_ns;
+	} else {
+		s64 n = div_s64(now - r->edge_raw + PTPU_RTC_WINDOW_NS, NSEC_PER_SEC) + 1;
+
+		target = r->edge_raw + n * NSEC_PER_SEC;
+		window = PTPU_RTC_WINDOW_NS;
 	}
 
 	if (!ptpu_rtc_sleep_until(r, target - window))
@@ -201,7 +184,6 @@ static void ptpu_rtc_work(struct work_struct *work)
 	r->failing = false;
 	r->have_edge = true;
 	r->edge_raw = smp.raw_ns;
-	r->edge_bound = smp.bound_ns;
 	r->edge_sec = div_s64(smp.ref_ns, NSEC_PER_SEC);
 	r->edges++;
 	ret = ptpu_submit_sample(r->pd, r->idx, &smp);
@@ -209,93 +191,15 @@ static void ptpu_rtc_work(struct work_struct *work)
 		dev_dbg(r->pd->dev, "rtc: sample refused: %d\n", ret);
 
 resched:
-	/* Wake before the widest window the next edge may get. */
-	if (r->have_edge) {
-		ptpu_rtc_rate(r, &rate);
-		next = ptpu_rtc_edge_after(r->edge_raw, READ_ONCE(r->interval_s), &rate) -
-		       PTPU_RTC_WINDOW_MAX_NS - PTPU_RTC_WAKE_EARLY_NS;
-	} else {
+	if (r->have_edge)
+		next = r->edge_raw + (s64)READ_ONCE(r->interval_s) * NSEC_PER_SEC -
+		       PTPU_RTC_WAKE_EARLY_NS;
+	else
 		next = ktime_get_raw_ns() + (s64)READ_ONCE(r->interval_s) * NSEC_PER_SEC;
-	}
 	now = ktime_get_raw_ns();
 	queue_delayed_work(system_unbound_wq, &r->work,
 			   nsecs_to_jiffies(max_t(s64, next - now, 0)));
 }
-
-/*
- * What the edge timing costs, for operators (docs/ABI/): the clock's
- * device's rtc_* counters, present only with an rtc source. The work is
- * their one writer.
- */
-enum ptpu_rtc_counter {
-	PTPU_RTC_READS,
-	PTPU_RTC_EDGES,
-	PTPU_RTC_SEARCHES,
-	PTPU_RTC_MISSES,
-};
-
-struct ptpu_rtc_attr {
-	struct device_attribute attr;
-	enum ptpu_rtc_counter counter;
-};
-
-static ssize_t ptpu_rtc_counter_show(struct device *dev,
-				     struct device_attribute *attr, char *buf)
-{
-	struct ptpu_dev *pd = dev_get_drvdata(dev);
-	const struct ptpu_rtc *r = pd->rtc;
-	u64 v;
-
-	switch (container_of(attr, struct ptpu_rtc_attr, attr)->counter) {
-	case PTPU_RTC_READS:
-		v = READ_ONCE(r->reads);
-		break;
-	case PTPU_RTC_EDGES:
-		v = READ_ONCE(r->edges);
-		break;
-	case PTPU_RTC_SEARCHES:
-		v = READ_ONCE(r->searches);
-		break;
-	case PTPU_RTC_MISSES:
-		v = READ_ONCE(r->misses);
-		break;
-	default:
-		return -EINVAL;
-	}
-	return sysfs_emit(buf, "%llu\n", v);
-}
-
-#define PTPU_RTC_COUNTER(_name, _counter)				\
-	static struct ptpu_rtc_attr ptpu_rtc_attr_##_name = {		\
-		.attr = __ATTR(_name, 0444, ptpu_rtc_counter_show, NULL), \
-		.counter = _counter,					\
-	}
-
-PTPU_RTC_COUNTER(rtc_reads, PTPU_RTC_READS);
-PTPU_RTC_COUNTER(rtc_edges, PTPU_RTC_EDGES);
-PTPU_RTC_COUNTER(rtc_searches, PTPU_RTC_SEARCHES);
-PTPU_RTC_COUNTER(rtc_misses, PTPU_RTC_MISSES);
-
-static struct attribute *ptpu_rtc_counter_attrs[] = {
-	&ptpu_rtc_attr_rtc_reads.attr.attr,
-	&ptpu_rtc_attr_rtc_edges.attr.attr,
-	&ptpu_rtc_attr_rtc_searches.attr.attr,
-	&ptpu_rtc_attr_rtc_misses.attr.attr,
-	NULL
-};
-
-static umode_t ptpu_rtc_counter_visible(struct kobject *kobj,
-					struct attribute *attr, int n)
-{
-	struct ptpu_dev *pd = dev_get_drvdata(kobj_to_dev(kobj));
-
-	return pd->rtc ? attr->mode : 0;
-}
-
-const struct attribute_group ptpu_rtc_counter_group = {
-	.attrs = ptpu_rtc_counter_attrs,
-	.is_visible = ptpu_rtc_counter_visible,
-};
 
 static void ptpu_rtc_stop(void *data)
 {

@@ -12,7 +12,6 @@
 
 struct ptpu_dev;
 struct rtc_device;
-struct attribute_group;
 
 /**
  * struct ptpu_rtc - the rtc source
@@ -26,13 +25,10 @@ struct attribute_group;
  * @have_edge:	@edge_raw/@edge_sec hold a recent edge, so the next one is
  *		predictable and a narrow window suffices
  * @edge_raw:	raw time of the last timed edge
- * @edge_bound:	its bound, ns
  * @edge_sec:	the RTC second that began there
  * @reads:	RTC reads done (each one a VM exit under KVM)
  * @edges:	edges timed
  * @misses:	predicted edges that were not there (phase change or pause)
- * @searches:	whole-second searches for an edge (no edge to predict from,
- *		or too doubtful a prediction)
  * @errors:	failed RTC reads
  * @failing:	the last search for an edge found none: withdrawn
  * @dev_lock:	serialises switching @rtc and @name (rtc_device knob)
@@ -48,19 +44,15 @@ struct ptpu_rtc {
 	unsigned int interval_s;
 	bool have_edge;
 	s64 edge_raw;
-	u64 edge_bound;
 	time64_t edge_sec;
 	u64 reads;
 	u64 edges;
 	u64 misses;
-	u64 searches;
 	u64 errors;
 	bool failing;
 	struct mutex dev_lock; /* see the kernel-doc above */
 	char name[PTPU_RTC_NAME_LEN];
 };
-
-extern const struct attribute_group ptpu_rtc_counter_group;
 
 int ptpu_rtc_set_device(struct ptpu_rtc *r, const char *name);
 void ptpu_rtc_get_device(struct ptpu_rtc *r, char *buf, size_t len);

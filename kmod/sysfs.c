@@ -18,7 +18,6 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "source_rtc.h"
 #include "sysfs.h"
 
 static const char * const ptpu_state_names[] = {
@@ -278,7 +277,6 @@ static const struct attribute_group ptpu_knob_group = {
 static const struct attribute_group *ptpu_groups[] = {
 	&ptpu_state_group,
 	&ptpu_knob_group,
-	&ptpu_rtc_counter_group,
 	NULL
 };
 

@@ -183,44 +183,6 @@ void ptpu_read_config(struct ptpu_dev *pd, struct ptpu_arbiter_config *cfg)
 }
 
 /**
- * ptpu_source_rate() - a source's frequency against raw, as the arbiter fits it
- * @pd:		the clock
- * @idx:	the source's index from ptpu_source_add()
- * @freq_ppb:	receives how much faster than raw time the source runs
- * @doubt_ppb:	receives how far that may be off (the fit's doubt)
- *
- * For a source that times its own samples (the rtc source predicts its
- * next edge with it). Without pd->lock; not inside an update.
- *
- * Return: true if the arbiter has an estimate of the source; false (and
- * nothing written) if it has none.
- */
-bool ptpu_source_rate(struct ptpu_dev *pd, int idx, s64 *freq_ppb,
-		      u32 *doubt_ppb)
-{
-	const struct ptpu_source_view *sv;
-	unsigned int seq;
-	bool known;
-	s64 f;
-	u32 d;
-
-	if (idx < 0 || idx >= PTPU_MAX_SOURCES)
-		return false;
-	do {
-		seq = read_seqcount_begin(&pd->model_seq);
-		sv = &pd->view.src[idx];
-		known = idx < (int)pd->view.n_slots && sv->used && sv->st.samples;
-		f = sv->st.freq_ppb;
-		d = sv->st.freq_doubt_ppb;
-	} while (read_seqcount_retry(&pd->model_seq, seq));
-	if (known) {
-		*freq_ppb = f;
-		*doubt_ppb = d;
-	}
-	return known;
-}
-
-/**
  * ptpu_source_add() - register a source with the arbiter
  * @pd:		the clock
  * @name:	its name (at most 15 characters)

@@ -5,7 +5,7 @@
 # check, the output of each check as "# " diagnostics.
 #
 # usage: run-suite.sh full|smoke|steer|tsc|stress|unpriv|fuzz|faults|saverestore|
-#                     clockbound|readcost|rtcedge|canary|untrusted|leap|trust
+#                     clockbound|readcost|canary|untrusted|leap|trust
 #                     tcg|nested
 suite=${1:-full}
 kind=${2:-tcg}
@@ -308,52 +308,6 @@ t_rtc_calibrated() {
 	show_sources
 }
 
-# rtc_wait_edges N SECONDS: until the rtc source has timed N edges.
-rtc_wait_edges() {
-	w=0
-	while [ "$(cat "$D/rtc_edges")" -lt "$1" ]; do
-		[ $w -ge $(($2 * 10)) ] && return 1
-		sleep 0.1
-		w=$((w + 1))
-	done
-}
-
-# What the rtc source's edge timing costs and allows here (suite rtcedge,
-# a measurement outside make check, quoted in docs/design.md): restarted
-# (rtc_device rewritten: a whole-second search and the edge a second
-# later), then 8 edges at rtc_interval_s 4. Prints the RTC reads they
-# took, the whole-second searches and misses among them, the rtc's rate
-# against raw and its fit's jitter (how precisely its edges are timed),
-# and what one RTC read costs. Fails when the edges are not timed at the
-# interval, or a miss was not followed by a search.
-t_rtc_edges() {
-	D=$(sysdev)
-	[ -r "$D/rtc_searches" ] || { why "no rtc source (no rtc_searches)"; return 1; }
-	iv=$(cat "$D/rtc_interval_s")
-	dev=$(cat "$D/rtc_device")
-	e=$(cat "$D/rtc_edges")
-	echo 4 >"$D/rtc_interval_s" && echo "$dev" >"$D/rtc_device" || return 1
-	rtc_wait_edges $((e + 1)) 5 || { why "no edge 5 s after the restart"; echo "$iv" >"$D/rtc_interval_s"; return 1; }
-	set -- $(cat "$D/rtc_reads" "$D/rtc_edges" "$D/rtc_searches" "$D/rtc_misses")
-	rtc_wait_edges $(($2 + 8)) 45 || { why "not 8 edges in 45 s at rtc_interval_s 4"; echo "$iv" >"$D/rtc_interval_s"; return 1; }
-	set -- "$@" $(cat "$D/rtc_reads" "$D/rtc_edges" "$D/rtc_searches" "$D/rtc_misses")
-	echo "$iv" >"$D/rtc_interval_s"
-	echo "rtc: $(($6 - $2)) edges at rtc_interval_s 4: $(($5 - $1)) RTC reads, $(($7 - $3)) whole-second searches, $(($8 - $4)) misses"
-	show_sources
-	echo "rtc: rate against raw $(cat "$D/sources/rtc/freq_ppb") ppb"
-	# What one read costs: 500 opens of the RTC's time, each an
-	# rtc_read_time() (the shell's own read: no fork).
-	read -r t0 _ </proc/uptime
-	i=0
-	while [ $i -lt 500 ]; do
-		read -r _ </sys/class/rtc/rtc0/time
-		i=$((i + 1))
-	done
-	read -r t1 _ </proc/uptime
-	echo "rtc: one read of /sys/class/rtc/rtc0/time: $(awk "BEGIN { printf \"%.0f\", ($t1 - $t0) * 1e6 / 500 }") us (500 reads)"
-	[ $(($7 - $3)) -ge $(($8 - $4)) ] || { why "a miss without a search"; return 1; }
-}
-
 # With the kvm source disabled, the calibrated rtc holds the clock within
 # its published bound of the host's time.
 t_holdover() {
@@ -631,9 +585,6 @@ esac
 if [ "$suite" = saverestore ]; then
 	check kvm_selected t_kvm_selected
 	check fault_saverestore_steer t_fault_vmstop saverestore 20
-elif [ "$suite" = rtcedge ]; then
-	[ "$kind" = nested ] && check kvm_selected t_kvm_selected
-	check rtc_edges t_rtc_edges
 elif [ "$suite" = readcost ]; then
 	check kvm_selected t_kvm_selected
 	check read_cost t_read_cost
