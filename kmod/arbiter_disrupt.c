@@ -7,10 +7,10 @@
  * declares the disruption (the output steps, every history moves with it)
  * or cancels it (the suspect alone was wrong).
  *
- * Who may declare one follows the trust model: a precise host-backed
- * suspect (kvm) at once; an external one (NTP, pushed PHC or other) only
- * once a fresh host-backed source saw the same jump, or, with none fresh,
- * once a majority of the fresh external sources did.
+ * Who may declare one follows the trust model: a precise suspect that
+ * vouches (kvm) at once; any other (NTP, pushed PHC or other, an
+ * uncalibrated rtc) only once a fresh source that vouches saw the same
+ * jump, or, with none fresh, once a majority of the fresh voters did.
  */
 #include "arbiter_internal.h"
 
@@ -112,10 +112,10 @@ static void jump_cancel(struct ptpu_arbiter *arb, bool blame,
 }
 
 /*
- * An external suspect. A fresh host-backed voter decides: it saw the same
- * jump (declared) or it did not (cancelled, the suspect blamed); until it
- * has spoken the suspect waits. With none fresh, a majority of the fresh
- * external sources, the suspect counted, must have seen the jump; once
+ * A suspect that does not vouch. A fresh voter that vouches decides: it
+ * saw the same jump (declared) or it did not (cancelled, the suspect
+ * blamed); until it has spoken the suspect waits. With none fresh, a
+ * majority of the fresh voters, the suspect counted, must have seen it; once
  * every voter has spoken without one, it is cancelled and blamed. A voter
  * merely heard (its wide interval holds both the old and the new time)
  * confirms nothing.
@@ -124,7 +124,7 @@ static void jump_check_external(struct ptpu_arbiter *arb, u32 wait,
 				struct ptpu_events *ev)
 {
 	struct ptpu_jump *j = &arb->jump;
-	u32 host = ptpu_host_voters(arb, j->src);
+	u32 host = ptpu_vouching_voters(arb, j->src);
 
 	if (host) {
 		if (j->agreed & host)
@@ -272,13 +272,13 @@ u32 ptpu_voters(const struct ptpu_arbiter *arb, u32 idx)
 }
 
 /**
- * ptpu_host_voters() - the ones among ptpu_voters() that vouch (kvm, a calibrated rtc)
+ * ptpu_vouching_voters() - the ones among ptpu_voters() that vouch (kvm, a calibrated rtc)
  * @arb:	the arbiter
  * @idx:	the suspect (not one of them)
  *
  * Return: bit i set for each.
  */
-u32 ptpu_host_voters(const struct ptpu_arbiter *arb, u32 idx)
+u32 ptpu_vouching_voters(const struct ptpu_arbiter *arb, u32 idx)
 {
 	u32 voters = ptpu_voters(arb, idx), i;
 

@@ -177,7 +177,7 @@ void ptpu_steer(struct ptpu_arbiter *arb, struct ptpu_events *ev);
 void ptpu_take_sample(struct ptpu_arbiter *arb, u32 idx,
 		      const struct ptpu_sample *smp, struct ptpu_events *ev);
 u32 ptpu_voters(const struct ptpu_arbiter *arb, u32 idx);
-u32 ptpu_host_voters(const struct ptpu_arbiter *arb, u32 idx);
+u32 ptpu_vouching_voters(const struct ptpu_arbiter *arb, u32 idx);
 void ptpu_jump_start(struct ptpu_arbiter *arb, u32 idx,
 		     const struct ptpu_deviation *d, u32 flags);
 void ptpu_jump_check(struct ptpu_arbiter *arb, struct ptpu_events *ev);

@@ -40,7 +40,7 @@ static void cover(struct ptpu_model *m, s64 est, u64 bound, s64 freq, u32 drift)
  */
 static bool kvm_can_deny(const struct ptpu_arbiter *arb)
 {
-	u32 host = ptpu_host_voters(arb, arb->jump.src), i;
+	u32 host = ptpu_vouching_voters(arb, arb->jump.src), i;
 
 	for (i = 0; i < PTPU_MAX_SOURCES; i++)
 		if ((host & BIT(i)) && arb->src[i].cls == PTPU_CLASS_KVM)
